@@ -1,0 +1,1 @@
+export { showOutput } from './showOutput';

@@ -1,0 +1,24 @@
+/** Why a value the user typed was refused. The VS Code side turns each reason into a localized message. */
+export type ValidationReason =
+  | 'bootstrap.empty'
+  | 'bootstrap.entryEmpty'
+  | 'bootstrap.whitespace'
+  | 'bootstrap.missingPort'
+  | 'bootstrap.badHost'
+  | 'bootstrap.badPort'
+  | 'username.empty'
+  | 'username.instanceIdEmpty'
+  | 'username.badInstanceId'
+  | 'username.badCharacters';
+
+/** The one error type our parsers throw for bad input. Anything else escaping a parser is a bug. */
+export class ValidationError extends Error {
+  constructor(
+    readonly reason: ValidationReason,
+    /** The offending piece of input, quoted back to the user. */
+    readonly value: string,
+  ) {
+    super(`${reason}: ${JSON.stringify(value)}`);
+    this.name = 'ValidationError';
+  }
+}

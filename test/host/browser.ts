@@ -1,0 +1,47 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Tools } from './tools';
+
+/** The few playwright-core calls we use, typed by hand because playwright-core lives in the tool cache. */
+export interface Page {
+  exposeFunction(name: string, fn: (...args: never[]) => unknown): Promise<void>;
+  goto(url: string, options?: { timeout?: number; waitUntil?: string }): Promise<unknown>;
+  screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
+  keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void> };
+  locator(selector: string): { first(): { waitFor(o?: { timeout?: number }): Promise<void>; click(): Promise<void> } };
+  waitForTimeout(ms: number): Promise<void>;
+  setViewportSize(size: { width: number; height: number }): Promise<void>;
+}
+
+export interface Browser {
+  page: Page;
+  close(): Promise<void>;
+}
+
+interface Chromium {
+  launchPersistentContext(dir: string, options: object): Promise<{ pages(): Page[]; newPage(): Promise<Page>; close(): Promise<void> }>;
+}
+
+/** Launches Debian's chromium headless through playwright-core, with the flags this network needs. */
+export async function launchBrowser(tools: Tools, profileDir: string, locale?: string): Promise<Browser> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded from the tool cache at run time
+  const { chromium } = require(tools.playwright) as { chromium: Chromium };
+  fs.mkdirSync(profileDir, { recursive: true });
+  const context = await chromium.launchPersistentContext(path.resolve(profileDir), {
+    executablePath: tools.chromium,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    locale,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { page, close: () => context.close() };
+}

