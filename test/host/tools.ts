@@ -22,7 +22,12 @@ export interface Tools {
 
 export const cacheDir = process.env.CKAFKA_TEST_CACHE ?? path.join(os.homedir(), '.cache', 'ckafka-vscode-test');
 
-function npmInstall(prefix: string, spec: string, env: NodeJS.ProcessEnv = process.env): void {
+/** The environment without what `npm run` adds, so a nested npm uses the Node that PATH names first. */
+function plainEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|NODE$|INIT_CWD$)/i.test(k)));
+}
+
+function npmInstall(prefix: string, spec: string, env: NodeJS.ProcessEnv = plainEnv()): void {
   console.log(`[tools] installing ${spec} into ${prefix} (once)`);
   fs.mkdirSync(prefix, { recursive: true });
   execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, spec], { stdio: 'inherit', env });
@@ -39,7 +44,7 @@ export function ensureTools(): Tools {
   if (!fs.existsSync(serverMain)) {
     // The machine's npmrc may point nodedir at Node 20's headers; native modules must build for Node 24.
     npmInstall(path.join(cacheDir, 'cs'), `code-server@${CODE_SERVER_VERSION}`, {
-      ...process.env,
+      ...plainEnv(),
       PATH: `${path.dirname(node)}:${process.env.PATH}`,
       npm_config_nodedir: nodeDir,
       JOBS: 'max',
