@@ -1,0 +1,24 @@
+import { spawn } from 'child_process';
+import { Target } from './env';
+
+/** Runs Debian's kcat (librdkafka) against the target; resolves with its output and exit code. */
+export function kcat(target: Target, args: string[], input?: string | Buffer, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const security = ['-X', `security.protocol=${target.protocol.toLowerCase()}`];
+  if (target.protocol !== 'PLAINTEXT') {
+    security.push('-X', `sasl.mechanisms=${target.mechanism}`, '-X', `sasl.username=${target.username}`, '-X', `sasl.password=${target.password}`);
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn('kcat', ['-b', target.bootstrap, ...security, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.end(input);
+  });
+}
