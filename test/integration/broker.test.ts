@@ -1,0 +1,127 @@
+import * as assert from 'assert';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CompressionTypes } from 'kafkajs';
+import { startBroker } from '../broker';
+import { external, kafkaFor, Target, waitUntil } from './env';
+import { kcat } from './kcat';
+
+/** Local-broker features that have no meaning against an external cluster. */
+(external ? describe.skip : describe)('local broker options', function () {
+  it('serves PLAINTEXT listeners, gzip batches and headers to kafkajs and kcat', async () => {
+    const local = await startBroker({ protocol: 'PLAINTEXT', topics: [{ name: 'plain', partitions: 1 }] });
+    const target: Target = { bootstrap: local.bootstrap, protocol: 'PLAINTEXT', mechanism: 'PLAIN', username: '', password: '', local };
+    try {
+      const producer = kafkaFor(target).producer();
+      await producer.connect();
+      await producer.send({
+        topic: 'plain',
+        compression: CompressionTypes.GZIP,
+        messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `gzip ${i}`, headers: { h: `${i}` } })),
+      });
+      await producer.disconnect();
+      const { code, stdout, stderr } = await kcat(target, ['-C', '-t', 'plain', '-e', '-J']);
+      assert.strictEqual(code, 0, stderr);
+      const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as { key: string; payload: string; headers: string[] });
+      assert.deepStrictEqual(
+        records.map((r) => [r.key, r.payload, r.headers]),
+        Array.from({ length: 20 }, (_, i) => [`k${i}`, `gzip ${i}`, ['h', `${i}`]]),
+      );
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('keeps topics, records and committed offsets in its data directory across a restart', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-broker-data-'));
+    const first = await startBroker({ dataDir, topics: [{ name: 'kept', partitions: 2 }] });
+    const target1: Target = { bootstrap: first.bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', ...userOf(first.users), local: first };
+    const producer = kafkaFor(target1).producer();
+    await producer.connect();
+    await producer.send({ topic: 'kept', messages: [{ value: 'a', partition: 0 }, { value: 'b', partition: 1 }, { value: 'c', partition: 1 }] });
+    await producer.disconnect();
+    const admin1 = kafkaFor(target1).admin();
+    await admin1.connect();
+    await admin1.setOffsets({ groupId: 'kept-group', topic: 'kept', partitions: [{ partition: 1, offset: '1' }] });
+    await admin1.disconnect();
+    await first.stop();
+    const second = await startBroker({ dataDir });
+    try {
+      const target2: Target = { ...target1, bootstrap: second.bootstrap, local: second };
+      const admin2 = kafkaFor(target2).admin();
+      await admin2.connect();
+      const offsets = await admin2.fetchTopicOffsets('kept');
+      assert.deepStrictEqual(
+        offsets.map((o) => [o.partition, o.high]).sort(),
+        [
+          [0, '1'],
+          [1, '2'],
+        ],
+      );
+      const committed = await admin2.fetchOffsets({ groupId: 'kept-group', topics: ['kept'] });
+      assert.strictEqual(committed[0].partitions.find((p) => p.partition === 1)?.offset, '1');
+      await admin2.disconnect();
+      const { stdout } = await kcat(target2, ['-C', '-t', 'kept', '-p', '1', '-e', '-o', 'beginning', '-f', '%s\\n']);
+      assert.strictEqual(stdout, 'b\nc\n');
+    } finally {
+      await second.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('delays responses on demand', async () => {
+    const local = await startBroker({ topics: [{ name: 'slow', partitions: 1 }] });
+    try {
+      const admin = kafkaFor({ bootstrap: local.bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', ...userOf(local.users), local }).admin();
+      await admin.connect();
+      local.faults.delay(400, 2);
+      const started = Date.now();
+      await admin.fetchTopicOffsets('slow');
+      const delayed = Date.now() - started;
+      local.faults.delay(0, 2);
+      await admin.disconnect();
+      assert.ok(delayed >= 400, `ListOffsets answered after ${delayed} ms, not after the 400 ms delay`);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('expires a member that stops heartbeating (kcat killed) after its session timeout', async () => {
+    const local = await startBroker({ topics: [{ name: 'expiry', partitions: 1 }] });
+    const target: Target = { bootstrap: local.bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', ...userOf(local.users), local };
+    try {
+      const child = spawn('kcat', ['-b', local.bootstrap, '-X', 'security.protocol=sasl_plaintext', '-X', 'sasl.mechanisms=PLAIN', '-X', `sasl.username=${target.username}`, '-X', `sasl.password=${target.password}`, '-X', 'session.timeout.ms=2000', '-X', 'heartbeat.interval.ms=300', '-G', 'expiry-group', 'expiry'], { stdio: 'ignore' });
+      await waitUntil(() => local.cluster.groups.memberCount('expiry-group') === 1, 'kcat joined the group');
+      child.kill('SIGKILL');
+      await waitUntil(() => local.cluster.groups.memberCount('expiry-group') === 0, 'the dead member expired', 10_000);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('npm run sandbox prints its address, serves kcat, and stops cleanly on Ctrl-C', async () => {
+    const sandbox = spawn(process.execPath, [path.join(__dirname, '..', 'broker', 'sandbox.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    sandbox.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => sandbox.on('exit', (code) => resolve(code)));
+    try {
+      await waitUntil(() => /bootstrap servers : (\S+)/.test(out) && /user \/ password/.test(out), 'the sandbox prints its address', 20_000);
+      const bootstrap = /bootstrap servers : (\S+)/.exec(out)?.[1] as string;
+      const [, user, password] = /user \/ password {3}: (\S+) \/ (\S+)/.exec(out) ?? [];
+      const { code, stdout, stderr } = await kcat({ bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', username: user, password }, ['-C', '-t', 'orders', '-e', '-o', 'beginning', '-f', '%k\\n']);
+      assert.strictEqual(code, 0, stderr);
+      assert.strictEqual(stdout.trim().split('\n').length, 300, 'the demo topic holds its 300 seeded orders');
+    } finally {
+      sandbox.kill('SIGINT');
+    }
+    assert.strictEqual(await exited, 0);
+    assert.match(out, /stopping the sandbox/);
+  });
+});
+
+function userOf(users: Record<string, string>): { username: string; password: string } {
+  const [username, password] = Object.entries(users)[0];
+  return { username, password };
+}
