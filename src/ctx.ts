@@ -1,24 +1,82 @@
 import * as vscode from 'vscode';
+import { Connections } from './clusters/connections';
+import { ClusterStore } from './clusters/store';
+import { askPassword } from './clusters/prompts';
+import type { ExplorerProvider } from './views/explorer';
 
 /** What the extension hands to tests and to other extensions through `activate()`'s return value. */
 export interface ExtensionApi {
   readonly log: vscode.LogOutputChannel;
+  readonly clusters: ClusterStore;
+  readonly connections: Connections;
+  /** The last messages shown to the user (errors, warnings, information), newest last; for tests. */
+  readonly messages: readonly string[];
+  /** Where VS Code keeps this extension's global state and logs; tests scan them for secrets. */
+  readonly globalStorageUri: vscode.Uri;
+  readonly logUri: vscode.Uri;
+  /** The `ckafka.explorer` tree's provider. */
+  readonly explorer?: ExplorerProvider;
 }
 
 /** A command is a small factory: given the context, it returns the handler VS Code calls. */
-export type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
+export type CommandFactory = (ctx: Ctx) => (...args: never[]) => unknown;
 
 /** The extension's one piece of shared state, created in `activate()` and disposed with it. */
 export class Ctx {
   readonly log: vscode.LogOutputChannel;
+  readonly clusters: ClusterStore;
+  readonly connections: Connections;
+  private readonly messages: string[] = [];
+  /** Set by registerExplorer; commands refresh the tree through it. */
+  explorer?: ExplorerProvider;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = this.own(vscode.window.createOutputChannel('CKafka', { log: true }));
+    this.clusters = this.own(new ClusterStore(extension.secrets));
+    this.connections = this.own(new Connections(this.clusters, askPassword));
   }
 
-  /** Registers `factory(this)` as the handler of `command`. */
+  /** Registers `factory(this)` as the handler of `command`; failures are reported, never thrown at VS Code. */
   registerCommand(command: string, factory: CommandFactory): void {
-    this.own(vscode.commands.registerCommand(command, factory(this)));
+    const handler = factory(this) as (...args: unknown[]) => unknown;
+    this.own(
+      vscode.commands.registerCommand(command, async (...args: unknown[]) => {
+        try {
+          return await handler(...args);
+        } catch (error) {
+          if (error instanceof vscode.CancellationError) {
+            return undefined;
+          }
+          const message = error instanceof Error ? error.message : String(error);
+          this.log.error(`${command} failed: ${message}`);
+          void this.showError(message);
+          return undefined;
+        }
+      }),
+    );
+  }
+
+  /** Shows an error notification, and keeps it for tests. */
+  showError(message: string, ...items: string[]): Thenable<string | undefined> {
+    this.remember(message);
+    return vscode.window.showErrorMessage(message, ...items);
+  }
+
+  showWarning(message: string, ...items: string[]): Thenable<string | undefined> {
+    this.remember(message);
+    return vscode.window.showWarningMessage(message, ...items);
+  }
+
+  showInfo(message: string, ...items: string[]): Thenable<string | undefined> {
+    this.remember(message);
+    return vscode.window.showInformationMessage(message, ...items);
+  }
+
+  private remember(message: string): void {
+    this.messages.push(message);
+    if (this.messages.length > 100) {
+      this.messages.shift();
+    }
   }
 
   /** Ties a disposable to the extension's lifetime. */
@@ -28,6 +86,14 @@ export class Ctx {
   }
 
   api(): ExtensionApi {
-    return { log: this.log };
+    return {
+      log: this.log,
+      clusters: this.clusters,
+      connections: this.connections,
+      messages: this.messages,
+      globalStorageUri: this.extension.globalStorageUri,
+      logUri: this.extension.logUri,
+      explorer: this.explorer,
+    };
   }
 }

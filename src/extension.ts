@@ -1,13 +1,31 @@
 import * as vscode from 'vscode';
-import { Ctx, ExtensionApi } from './ctx';
 import * as commands from './commands';
+import { Ctx, ExtensionApi } from './ctx';
+import { registerExplorer } from './views/explorer';
+
+let ctx: Ctx | undefined;
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
-  const ctx = new Ctx(context);
+  ctx = new Ctx(context);
+  registerExplorer(ctx);
+
   ctx.registerCommand('ckafka.showOutput', commands.showOutput);
+  ctx.registerCommand('ckafka.addCluster', commands.addCluster);
+  ctx.registerCommand('ckafka.editCluster', commands.editCluster);
+  ctx.registerCommand('ckafka.renameCluster', commands.renameCluster);
+  ctx.registerCommand('ckafka.changePassword', commands.changePassword);
+  ctx.registerCommand('ckafka.removeCluster', commands.removeCluster);
+  ctx.registerCommand('ckafka.testConnection', commands.testConnection);
+  ctx.registerCommand('ckafka.refresh', commands.refresh);
+  ctx.registerCommand('ckafka.copyName', commands.copyName);
+  ctx.registerCommand('ckafka.createTopic', commands.createTopic);
+  ctx.registerCommand('ckafka.deleteTopic', commands.deleteTopic);
+  ctx.registerCommand('ckafka.deleteGroup', commands.deleteGroup);
   return ctx.api();
 }
 
-export function deactivate(): void {
-  // Everything the extension owns is a disposable on context.subscriptions.
+/** Disconnects every cluster before VS Code disposes the rest of context.subscriptions. */
+export async function deactivate(): Promise<void> {
+  await ctx?.connections.disconnectAll();
+  ctx = undefined;
 }

@@ -1,1 +1,12 @@
+export { addCluster } from './addCluster';
+export { changePassword } from './changePassword';
+export { copyName } from './copyName';
+export { createTopic } from './createTopic';
+export { deleteGroup } from './deleteGroup';
+export { deleteTopic } from './deleteTopic';
+export { editCluster } from './editCluster';
+export { refresh } from './refresh';
+export { removeCluster } from './removeCluster';
+export { renameCluster } from './renameCluster';
 export { showOutput } from './showOutput';
+export { testConnection } from './testConnection';

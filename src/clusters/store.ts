@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import { ClusterSettings } from '../kafka/cluster';
+
+const SETTING = 'clusters';
+const secretKey = (id: string) => `ckafka.cluster.${id}.password`;
+
+/**
+ * The user's clusters: everything but the password in the `ckafka.clusters` setting (so it can be edited
+ * and shared), the password in SecretStorage only.
+ */
+export class ClusterStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly watcher: vscode.Disposable;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.watcher = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`ckafka.${SETTING}`)) {
+        this.changed.fire();
+      }
+    });
+  }
+
+  list(): ClusterSettings[] {
+    const raw = vscode.workspace.getConfiguration('ckafka').get<unknown>(SETTING);
+    return Array.isArray(raw) ? raw.filter(isClusterSettings) : [];
+  }
+
+  get(id: string): ClusterSettings | undefined {
+    return this.list().find((c) => c.id === id);
+  }
+
+  async add(cluster: ClusterSettings, password: string | undefined): Promise<void> {
+    if (password !== undefined) {
+      await this.secrets.store(secretKey(cluster.id), password);
+    }
+    await this.write([...this.list().filter((c) => c.id !== cluster.id), cluster]);
+  }
+
+  async update(cluster: ClusterSettings): Promise<void> {
+    await this.write(this.list().map((c) => (c.id === cluster.id ? cluster : c)));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.secrets.delete(secretKey(id));
+    await this.write(this.list().filter((c) => c.id !== id));
+  }
+
+  password(id: string): Thenable<string | undefined> {
+    return this.secrets.get(secretKey(id));
+  }
+
+  async setPassword(id: string, password: string): Promise<void> {
+    await this.secrets.store(secretKey(id), password);
+    this.changed.fire();
+  }
+
+  private async write(clusters: ClusterSettings[]): Promise<void> {
+    await vscode.workspace.getConfiguration('ckafka').update(SETTING, clusters.map(stripUndefined), vscode.ConfigurationTarget.Global);
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+    this.changed.dispose();
+  }
+}
+
+function stripUndefined(cluster: ClusterSettings): ClusterSettings {
+  return Object.fromEntries(Object.entries(cluster).filter(([, v]) => v !== undefined && v !== '')) as unknown as ClusterSettings;
+}
+
+function isClusterSettings(value: unknown): value is ClusterSettings {
+  const c = value as Partial<ClusterSettings> | null;
+  return typeof c === 'object' && c !== null && typeof c.id === 'string' && typeof c.name === 'string' && typeof c.bootstrapServers === 'string' && typeof c.securityProtocol === 'string';
+}

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { joinSaslUsername, parseBootstrapServers } from '../kafka/connection';
+import { ValidationError, ValidationReason } from '../kafka/validation';
+
+function message(reason: ValidationReason, value: string): string {
+  switch (reason) {
+    case 'bootstrap.empty':
+      return vscode.l10n.t('Enter at least one broker as host:port.');
+    case 'bootstrap.entryEmpty':
+      return vscode.l10n.t('The list has an empty entry: remove the extra comma.');
+    case 'bootstrap.whitespace':
+      return vscode.l10n.t('"{0}" contains a space: separate brokers with commas.', value);
+    case 'bootstrap.missingPort':
+      return vscode.l10n.t('"{0}" has no port: write it as host:port, for example {1}.', value, 'ckafka-xxxx.ap-guangzhou.ckafka.tencentcloudmq.com:50000');
+    case 'bootstrap.badHost':
+      return vscode.l10n.t('"{0}" is not a valid host name (ASCII letters, digits, dots and hyphens).', value);
+    case 'bootstrap.badPort':
+      return vscode.l10n.t('"{0}" has an invalid port: use a number from 1 to 65535.', value);
+    case 'username.empty':
+      return vscode.l10n.t('Enter the user name created under User Management (用户管理).');
+    case 'username.instanceIdEmpty':
+      return vscode.l10n.t('Enter the instance ID, for example ckafka-abc123.');
+    case 'username.badInstanceId':
+      return vscode.l10n.t('"{0}" is not an instance ID: it looks like ckafka-abc123.', value);
+    case 'username.badCharacters':
+      return vscode.l10n.t('"{0}" contains spaces or characters a SASL user name cannot hold.', value);
+  }
+}
+
+/** Runs a parser and turns its ValidationError into the localized message (undefined when valid). */
+export function validationMessage(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      return message(error.reason, error.value);
+    }
+    throw error;
+  }
+}
+
+export const validateBootstrap = (text: string) => validationMessage(() => parseBootstrapServers(text));
+/** The instance ID may stay empty when the user name will carry it (`instanceId#username`). */
+export const validateInstanceId = (id: string) => (id.trim() === '' ? undefined : validationMessage(() => joinSaslUsername(id, 'user')));
+export const validateUsername = (instanceId: string, user: string) => validationMessage(() => joinSaslUsername(instanceId, user));
+
+export function validateName(name: string, taken: string[]): string | undefined {
+  if (name.trim() === '') {
+    return vscode.l10n.t('Enter a name for the cluster.');
+  }
+  if (taken.includes(name.trim())) {
+    return vscode.l10n.t('A cluster named "{0}" already exists.', name.trim());
+  }
+  return undefined;
+}

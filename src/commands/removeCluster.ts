@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import { ClusterArg, resolveCluster } from '../clusters/pick';
+import type { Ctx } from '../ctx';
+
+/** `CKafka: Remove Cluster`: removes it from settings and deletes its password. `confirm: true` skips the question. */
+export const removeCluster = (ctx: Ctx) => async (arg?: ClusterArg, options?: { confirm?: boolean }) => {
+  const cluster = await resolveCluster(ctx, arg);
+  if (!cluster) {
+    return;
+  }
+  if (!options?.confirm) {
+    const remove = vscode.l10n.t('Remove');
+    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Remove the cluster {0} and its stored password?', cluster.name), { modal: true }, remove);
+    if (answer !== remove) {
+      return;
+    }
+  }
+  await ctx.connections.drop(cluster.id);
+  await ctx.clusters.remove(cluster.id);
+  ctx.log.info(`removed cluster "${cluster.name}"`);
+};

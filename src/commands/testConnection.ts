@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import { timeouts } from '../clusters/connections';
+import { hintFor } from '../clusters/hints';
+import { ClusterArg, resolveCluster } from '../clusters/pick';
+import type { Ctx } from '../ctx';
+import { ClusterSettings, usesSasl } from '../kafka/cluster';
+import { diagnose, DiagnosisStep, StepReport } from '../kafka/diagnose';
+
+function stepName(step: DiagnosisStep): string {
+  switch (step) {
+    case 'resolve':
+      return vscode.l10n.t('Resolving the broker host names');
+    case 'connect':
+      return vscode.l10n.t('Connecting over TCP');
+    case 'authenticate':
+      return vscode.l10n.t('Authenticating (SASL)');
+    case 'metadata':
+      return vscode.l10n.t('Reading cluster metadata');
+    case 'topicAccess':
+      return vscode.l10n.t('Checking access to a topic');
+  }
+}
+
+/** Result of a connection test: the steps, and the hint for the failed one, if any. */
+export interface ConnectionTestResult {
+  ok: boolean;
+  steps: StepReport[];
+  hint?: string;
+}
+
+/** Runs the step-by-step test with progress, logs each step, and reports the outcome. */
+export async function runConnectionTest(ctx: Ctx, cluster: ClusterSettings): Promise<ConnectionTestResult> {
+  let password: string | undefined;
+  if (usesSasl(cluster)) {
+    await ctx.connections.kafka(cluster); // asks for a missing password and stores it
+    password = await ctx.clusters.password(cluster.id);
+  }
+  const steps = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing connection to {0}', cluster.name) },
+    (progress) =>
+      diagnose(cluster, password, timeouts(), (r) => {
+        progress.report({ message: `${stepName(r.step)}: ${r.ok ? r.detail : '✗'}` });
+        const line = `test connection "${cluster.name}": ${r.step} ${r.ok ? 'ok' : 'FAILED'}: ${r.detail}`;
+        if (r.ok) {
+          ctx.log.info(line);
+        } else {
+          ctx.log.error(line);
+        }
+      }),
+  );
+  const failed = steps.find((s) => !s.ok);
+  if (!failed?.failure) {
+    ctx.connections.setStatus(cluster.id, 'connected');
+    const metadata = steps.find((s) => s.step === 'metadata')?.detail ?? '';
+    void ctx.showInfo(vscode.l10n.t('Connected to {0}: {1}.', cluster.name, metadata));
+    return { ok: true, steps };
+  }
+  ctx.connections.setStatus(cluster.id, 'error');
+  const hint = hintFor(failed.failure.cause);
+  void ctx.showError(vscode.l10n.t('{0} failed for {1}. {2}', stepName(failed.step), cluster.name, hint));
+  return { ok: false, steps, hint };
+}
+
+/** `CKafka: Test Connection`. Resolves with the result, for tests and callers. */
+export const testConnection = (ctx: Ctx) => async (arg?: ClusterArg) => {
+  const cluster = await resolveCluster(ctx, arg);
+  return cluster ? runConnectionTest(ctx, cluster) : undefined;
+};

@@ -1,0 +1,300 @@
+import type { Admin } from 'kafkajs';
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { classifyError, Failure } from '../kafka/errors';
+import { EndOffsetsCache, filterTopics, GroupLag, loadBrokers, loadGroup, loadGroupLag, loadGroups, loadPartitionOffsets, loadTopics } from '../kafka/explorer';
+import {
+  BrokerNode,
+  ClusterNode,
+  ErrorNode,
+  ExplorerNode,
+  FolderKind,
+  FolderNode,
+  GroupNode,
+  GroupPartitionNode,
+  LoadableNode,
+  LoadFailure,
+  MemberNode,
+  MessageNode,
+  PartitionNode,
+  TopicNode,
+} from './nodes';
+
+export type { ExplorerNode } from './nodes';
+
+/** Groups whose lag is read at once when listing a cluster's groups. */
+const LAG_CONCURRENCY = 8;
+
+/** Causes after which the cluster is shown as failed, not just the one request. */
+const CONNECTION_CAUSES = new Set<LoadFailure['cause']>(['authentication', 'refused', 'timeout', 'nameResolution', 'tls']);
+
+/**
+ * The CKafka explorer: clusters → Topics / Consumer Groups / Brokers. Nothing connects until a cluster is
+ * expanded. Each node's children are loaded once and kept until that node (or an ancestor) is refreshed,
+ * so a status change re-renders a cluster without reloading it. A failed load becomes an `error` node,
+ * never a notification or an endless spinner.
+ */
+export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** The cluster nodes, by cluster id, with the settings they were built from. */
+  private roots: { json: string; node: ClusterNode }[] | undefined;
+  private readonly children = new WeakMap<ExplorerNode, Promise<ExplorerNode[]>>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly ctx: Ctx) {
+    this.subscriptions.push(
+      this.changed,
+      ctx.clusters.onDidChange(() => this.clustersChanged()),
+      ctx.connections.onDidChangeStatus((id) => this.statusChanged(id)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('ckafka.explorer')) {
+          void this.refreshFolders('topics');
+        }
+      }),
+    );
+    this.updateClusterCount();
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    return node;
+  }
+
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    return node.parent;
+  }
+
+  getChildren(node?: ExplorerNode): ExplorerNode[] | Promise<ExplorerNode[]> {
+    if (!node) {
+      return this.clusterNodes();
+    }
+    let loaded = this.children.get(node);
+    if (!loaded) {
+      loaded = this.load(node);
+      this.children.set(node, loaded);
+    }
+    return loaded;
+  }
+
+  /**
+   * Reloads a node's children (and so everything below it), or the whole tree. An error node reloads
+   * its parent. Connections are kept.
+   */
+  refresh(node?: ExplorerNode): void {
+    if (!node) {
+      this.roots = undefined;
+      this.changed.fire(undefined);
+      return;
+    }
+    if (node.kind === 'error' || node.kind === 'message') {
+      this.refresh(node.parent);
+      return;
+    }
+    if (node.kind === 'group') {
+      node.stale = true;
+    }
+    this.children.delete(node);
+    this.changed.fire(node);
+  }
+
+  /** The cluster node of a cluster id, as currently shown. */
+  clusterNode(clusterId: string): ClusterNode | undefined {
+    return this.clusterNodes().find((n) => n.cluster.id === clusterId);
+  }
+
+  /** Refreshes one folder of a cluster if it was loaded; the cluster node when `kind` is not given. */
+  async refreshCluster(clusterId: string, kind?: FolderKind): Promise<void> {
+    const cluster = this.clusterNode(clusterId);
+    if (!cluster) {
+      return;
+    }
+    if (!kind) {
+      this.refresh(cluster);
+      return;
+    }
+    const folders = await this.children.get(cluster);
+    const folder = folders?.find((n) => n.kind === kind);
+    if (folder) {
+      this.refresh(folder);
+    }
+  }
+
+  private async refreshFolders(kind: FolderKind): Promise<void> {
+    await Promise.all(this.clusterNodes().map((n) => this.refreshCluster(n.cluster.id, kind)));
+  }
+
+  private clusterNodes(): ClusterNode[] {
+    if (!this.roots) {
+      this.roots = this.build(new Map());
+    }
+    return this.roots.map((r) => r.node);
+  }
+
+  /** Cluster nodes for the current settings, reusing the ones whose settings did not change. */
+  private build(before: Map<string, { json: string; node: ClusterNode }>): { json: string; node: ClusterNode }[] {
+    return this.ctx.clusters.list().map((cluster) => {
+      const json = JSON.stringify(cluster);
+      const kept = before.get(cluster.id);
+      if (kept && kept.json === json) {
+        if (kept.node.status === 'error') {
+          // A new password may have been stored: try again.
+          this.children.delete(kept.node);
+        }
+        return kept;
+      }
+      return { json, node: new ClusterNode(cluster, this.ctx.connections.status(cluster.id)) };
+    });
+  }
+
+  private clustersChanged(): void {
+    this.updateClusterCount();
+    const before = new Map((this.roots ?? []).map((r) => [r.node.cluster.id, r]));
+    this.roots = this.build(before);
+    this.changed.fire(undefined);
+  }
+
+  private statusChanged(clusterId: string): void {
+    const node = this.roots?.find((r) => r.node.cluster.id === clusterId)?.node;
+    const status = this.ctx.connections.status(clusterId);
+    if (node && node.status !== status) {
+      if (node.status === 'error' && status === 'idle') {
+        // The failed client was dropped (new password, edited settings): load again rather than keep the error nodes.
+        this.children.delete(node);
+      }
+      node.setStatus(status);
+      this.changed.fire(node);
+    }
+  }
+
+  private updateClusterCount(): void {
+    void vscode.commands.executeCommand('setContext', 'ckafka.clusterCount', this.ctx.clusters.list().length);
+  }
+
+  private load(node: ExplorerNode): Promise<ExplorerNode[]> {
+    switch (node.kind) {
+      case 'cluster':
+        return Promise.resolve((['topics', 'groups', 'brokers'] as const).map((kind) => new FolderNode(kind, node)));
+      case 'topics':
+        return this.guard(node, 'topics', async (admin) => {
+          const all = await loadTopics(admin);
+          const config = vscode.workspace.getConfiguration('ckafka.explorer');
+          const filter = config.get<string>('topicFilter', '*');
+          const shown = filterTopics(all, filter, config.get<boolean>('showInternalTopics', false));
+          if (shown.length === 0) {
+            return [new MessageNode(node, all.length === 0 ? vscode.l10n.t('No topics') : vscode.l10n.t('No topic matches the filter {0}', filter))];
+          }
+          return shown.map((t) => new TopicNode(node, t));
+        });
+      case 'topic':
+        return this.guard(node, `partitions of ${node.name}`, async (admin) => {
+          const offsets = await loadPartitionOffsets(admin, node.name, node.topic.partitions);
+          return offsets.map((o) => new PartitionNode(node, o));
+        });
+      case 'groups':
+        return this.guard(node, 'consumer groups', async (admin) => {
+          const groups = await loadGroups(admin);
+          if (groups.length === 0) {
+            return [new MessageNode(node, vscode.l10n.t('No consumer groups'))];
+          }
+          const cache: EndOffsetsCache = new Map();
+          const lags = await mapLimit(groups, LAG_CONCURRENCY, (g) => this.lagOf(admin, node, g.groupId, cache));
+          return groups.map((g, i) => new GroupNode(node, g, lags[i]));
+        });
+      case 'group':
+        return this.groupChildren(node);
+      case 'brokers':
+        return this.guard(node, 'brokers', async (admin) => {
+          const brokers = await loadBrokers(admin);
+          return brokers.map((b) => new BrokerNode(node, b));
+        });
+      default:
+        return Promise.resolve([]);
+    }
+  }
+
+  private async groupChildren(node: GroupNode): Promise<ExplorerNode[]> {
+    if (node.stale) {
+      const reloaded = await this.guard(node, `consumer group ${node.name}`, async (admin) => {
+        const group = await loadGroup(admin, node.name);
+        node.update(group, await this.lagOf(admin, node, node.name, new Map()));
+        node.stale = false;
+        return [];
+      });
+      if (node.stale) {
+        return reloaded; // the error node
+      }
+      // The description (state, lag) changed: re-render the node; its children are cached by then.
+      setTimeout(() => this.changed.fire(node), 0);
+    }
+    const lag = node.lag;
+    if (!('total' in lag)) {
+      return [new ErrorNode(node, lag)];
+    }
+    const members = node.group.members.map((m) => new MemberNode(node, m));
+    const partitions = lag.partitions.map((p) => new GroupPartitionNode(node, p));
+    const children: ExplorerNode[] = [...members, ...partitions];
+    return children.length > 0 ? children : [new MessageNode(node, vscode.l10n.t('No members and no committed offsets'))];
+  }
+
+  private async lagOf(admin: Admin, node: ExplorerNode, groupId: string, cache: EndOffsetsCache): Promise<GroupLag | Failure> {
+    try {
+      return await loadGroupLag(admin, groupId, cache);
+    } catch (error) {
+      const failure = classifyError(error);
+      this.ctx.log.error(`explorer: reading the lag of group "${groupId}" on "${node.cluster.name}" failed: ${failure.detail}`);
+      return failure;
+    }
+  }
+
+  /** Runs a load with the cluster's admin; any failure becomes one error node, logged with its detail. */
+  private async guard(node: LoadableNode, what: string, load: (admin: Admin) => Promise<ExplorerNode[]>): Promise<ExplorerNode[]> {
+    const cluster = node.cluster;
+    try {
+      const admin = await this.ctx.connections.admin(cluster);
+      const children = await load(admin);
+      this.ctx.connections.setStatus(cluster.id, 'connected');
+      return children;
+    } catch (error) {
+      if (error instanceof vscode.CancellationError) {
+        return [new ErrorNode(node, { cause: 'cancelled', detail: vscode.l10n.t('The password prompt was dismissed.') })];
+      }
+      const failure = classifyError(error);
+      this.ctx.log.error(`explorer: loading the ${what} of "${cluster.name}" failed (${failure.cause}): ${failure.detail}`);
+      if (CONNECTION_CAUSES.has(failure.cause)) {
+        this.ctx.connections.setStatus(cluster.id, 'error');
+      }
+      return [new ErrorNode(node, failure)];
+    }
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The explorer registered for this activation, for the commands that refresh it. */
+export function explorerOf(ctx: Ctx): ExplorerProvider | undefined {
+  return ctx.explorer;
+}
+
+/** Creates the `ckafka.explorer` tree view and keeps the `ckafka.clusterCount` context key up to date. */
+export function registerExplorer(ctx: Ctx): ExplorerProvider {
+  const provider = ctx.own(new ExplorerProvider(ctx));
+  ctx.own(vscode.window.createTreeView('ckafka.explorer', { treeDataProvider: provider, showCollapseAll: true }));
+  ctx.explorer = provider;
+  return provider;
+}

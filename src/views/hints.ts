@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import { hintFor } from '../clusters/hints';
+import { classifyError, FailureCause, kafkaErrorType } from '../kafka/errors';
+
+/** A short, actionable hint for a failed load; the full hint and the detail go to the tooltip and the log. */
+export function shortHint(cause: FailureCause | 'cancelled'): string {
+  switch (cause) {
+    case 'authentication':
+      return vscode.l10n.t('Authentication failed: check the instanceId#username user name and the password under User Management (用户管理)');
+    case 'topicAuthorization':
+      return vscode.l10n.t('Not authorized: configure an ACL policy (ACL 策略管理) for this user');
+    case 'groupAuthorization':
+      return vscode.l10n.t('Not authorized for the group: allow it in an ACL policy (ACL 策略管理)');
+    case 'clusterAuthorization':
+      return vscode.l10n.t('Not authorized on the cluster: check the ACL policies (ACL 策略管理)');
+    case 'refused':
+    case 'timeout':
+    case 'nameResolution':
+      return vscode.l10n.t('Unreachable: check the access route (接入方式), its port and the public-access allow-list');
+    case 'tls':
+      return vscode.l10n.t('TLS handshake failed: check the CA file and that the route expects SASL_SSL');
+    case 'unknownTopic':
+      return vscode.l10n.t('The topic no longer exists');
+    case 'cancelled':
+      return vscode.l10n.t('No password: click to enter it');
+    default:
+      return vscode.l10n.t('Loading failed: see the CKafka output');
+  }
+}
+
+/** Broker errors of topic and group administration, in words; undefined for the others. */
+function adminErrorText(type: string | undefined): string | undefined {
+  switch (type) {
+    case 'TOPIC_ALREADY_EXISTS':
+      return vscode.l10n.t('A topic with this name already exists.');
+    case 'INVALID_REPLICATION_FACTOR':
+      return vscode.l10n.t('The replication factor is invalid: it cannot exceed the number of brokers.');
+    case 'INVALID_PARTITIONS':
+      return vscode.l10n.t('The number of partitions is invalid.');
+    case 'INVALID_TOPIC_EXCEPTION':
+      return vscode.l10n.t('The broker refused the topic name.');
+    case 'POLICY_VIOLATION':
+    case 'INVALID_REQUEST':
+    case 'UNSUPPORTED_VERSION':
+      return vscode.l10n.t('The cluster refused the request; CKafka limits topic administration through the Kafka protocol: use the CKafka console.');
+    case 'NON_EMPTY_GROUP':
+      return vscode.l10n.t('The group still has active members: stop its consumers first.');
+    case 'GROUP_ID_NOT_FOUND':
+      return vscode.l10n.t('The group no longer exists.');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A failed topic or group operation in words the user can act on, and the raw detail for the log.
+ * kafkajs hides per-group DeleteGroups errors in `groups[].error`; those are looked at too.
+ */
+export function adminFailure(error: unknown): { hint: string; detail: string } {
+  const failure = classifyError(error);
+  const inner = groupErrors(error);
+  const type = kafkaErrorType(error) ?? inner.map((e) => kafkaErrorType(e)).find((t) => t !== undefined);
+  const specific = adminErrorText(type);
+  if (specific) {
+    return { hint: specific, detail: failure.detail };
+  }
+  const cause = failure.cause === 'other' && inner.length > 0 ? classifyError(inner[0]).cause : failure.cause;
+  return { hint: cause === 'other' ? failure.detail : hintFor(cause), detail: failure.detail };
+}
+
+function groupErrors(error: unknown, depth = 0): unknown[] {
+  if (typeof error !== 'object' || error === null || depth > 6) {
+    return [];
+  }
+  const e = error as { groups?: unknown; cause?: unknown; originalError?: unknown };
+  const own = Array.isArray(e.groups) ? e.groups.map((g: unknown) => (typeof g === 'object' && g !== null ? (g as { error?: unknown }).error : undefined)).filter((x) => x !== undefined) : [];
+  return [...own, ...groupErrors(e.cause, depth + 1), ...groupErrors(e.originalError, depth + 1)];
+}
