@@ -20,27 +20,13 @@ export class Connections implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with a cluster id when its status changes. */
   readonly onDidChangeStatus = this.changed.event;
-  private snapshot = new Map<string, string>();
   private readonly watcher: vscode.Disposable;
 
   constructor(
     private readonly store: ClusterStore,
     private readonly askPassword: (cluster: ClusterSettings) => Promise<string | undefined>,
   ) {
-    this.remember();
-    this.watcher = store.onDidChange(() => {
-      const before = this.snapshot;
-      this.remember();
-      for (const [id, json] of before) {
-        if (this.snapshot.get(id) !== json) {
-          void this.drop(id);
-        }
-      }
-    });
-  }
-
-  private remember(): void {
-    this.snapshot = new Map(this.store.list().map((c) => [c.id, JSON.stringify(c)]));
+    this.watcher = store.onDidChange((change) => change.settings.forEach((id) => void this.drop(id)));
   }
 
   status(id: string): ClusterStatus {
@@ -60,7 +46,7 @@ export class Connections implements vscode.Disposable {
     if (existing) {
       return existing.kafka;
     }
-    const password = usesSasl(cluster) ? await this.passwordFor(cluster) : undefined;
+    const password = usesSasl(cluster) ? await this.password(cluster) : undefined;
     const kafka = new Kafka(kafkaConfig(cluster, password, timeouts()));
     this.entries.set(cluster.id, { kafka });
     return kafka;
@@ -88,7 +74,8 @@ export class Connections implements vscode.Disposable {
     return entry.admin;
   }
 
-  private async passwordFor(cluster: ClusterSettings): Promise<string> {
+  /** The stored password, or the one the user types now (then stored); CancellationError if dismissed. */
+  async password(cluster: ClusterSettings): Promise<string> {
     const stored = await this.store.password(cluster.id);
     if (stored !== undefined) {
       return stored;

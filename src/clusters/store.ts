@@ -4,21 +4,41 @@ import { ClusterSettings } from '../kafka/cluster';
 const SETTING = 'clusters';
 const secretKey = (id: string) => `ckafka.cluster.${id}.password`;
 
+/** What changed: the ids of clusters added, removed or edited in settings, and of those with a new password. */
+export interface ClusterChange {
+  readonly settings: ReadonlySet<string>;
+  readonly password: ReadonlySet<string>;
+}
+
 /**
  * The user's clusters: everything but the password in the `ckafka.clusters` setting (so it can be edited
  * and shared), the password in SecretStorage only.
  */
 export class ClusterStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = new vscode.EventEmitter<ClusterChange>();
   readonly onDidChange = this.changed.event;
   private readonly watcher: vscode.Disposable;
+  /** Each cluster's settings as last seen, to tell which ones a settings change touched. */
+  private seen: Map<string, string>;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
+    this.seen = this.snapshot();
     this.watcher = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`ckafka.${SETTING}`)) {
-        this.changed.fire();
+        this.settingsChanged();
       }
     });
+  }
+
+  private snapshot(): Map<string, string> {
+    return new Map(this.list().map((c) => [c.id, JSON.stringify(c)]));
+  }
+
+  private settingsChanged(): void {
+    const before = this.seen;
+    this.seen = this.snapshot();
+    const touched = new Set([...before.keys(), ...this.seen.keys()].filter((id) => before.get(id) !== this.seen.get(id)));
+    this.changed.fire({ settings: touched, password: new Set() });
   }
 
   list(): ClusterSettings[] {
@@ -52,7 +72,7 @@ export class ClusterStore implements vscode.Disposable {
 
   async setPassword(id: string, password: string): Promise<void> {
     await this.secrets.store(secretKey(id), password);
-    this.changed.fire();
+    this.changed.fire({ settings: new Set(), password: new Set([id]) });
   }
 
   private async write(clusters: ClusterSettings[]): Promise<void> {

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { resolveCluster } from '../clusters/pick';
 import type { Ctx } from '../ctx';
-import type { ClusterSettings } from '../kafka/cluster';
 import { parseCount, topicNameProblem } from '../kafka/explorer';
-import { ExplorerNode, explorerOf } from '../views/explorer';
-import { adminFailure } from '../views/hints';
+import { ExplorerNode, isExplorerNode } from '../views/explorer';
+import { reportAdminFailure } from '../views/hints';
 
 /** What tests and other callers may pass to skip the prompts. */
 export interface CreateTopicArgs {
@@ -27,18 +26,6 @@ export function showTopicAdminNotice(ctx: Ctx): void {
       'CKafka recommends creating and deleting topics in the CKafka console (Topic Management, Topic 管理), where partition quotas, retention and monitoring are set up too. Changes made here go through the Kafka protocol.',
     ),
   );
-}
-
-export function isExplorerNode(value: unknown): value is ExplorerNode {
-  return typeof value === 'object' && value !== null && 'kind' in value && 'cluster' in value;
-}
-
-/** The cluster a topic or group command works on: from the argument object, the node, or a QuickPick. */
-export async function clusterFor(ctx: Ctx, node: ExplorerNode | undefined, clusterId: string | undefined): Promise<ClusterSettings | undefined> {
-  if (clusterId !== undefined) {
-    return resolveCluster(ctx, clusterId);
-  }
-  return node ? node.cluster : resolveCluster(ctx, undefined);
 }
 
 export function topicNameMessage(name: string): string | undefined {
@@ -77,7 +64,7 @@ export const createTopic =
   async (nodeOrArgs?: ExplorerNode | CreateTopicArgs, extra?: CreateTopicArgs): Promise<boolean> => {
     const node = isExplorerNode(nodeOrArgs) ? nodeOrArgs : undefined;
     const args: CreateTopicArgs = extra ?? (node ? {} : ((nodeOrArgs as CreateTopicArgs | undefined) ?? {}));
-    const cluster = await clusterFor(ctx, node, args.clusterId);
+    const cluster = await resolveCluster(ctx, args.clusterId ?? node);
     if (!cluster) {
       return false;
     }
@@ -128,16 +115,10 @@ export const createTopic =
         return false;
       }
     } catch (error) {
-      if (error instanceof vscode.CancellationError) {
-        throw error;
-      }
-      const { hint, detail } = adminFailure(error);
-      ctx.log.error(`create topic "${topic}" on "${cluster.name}" failed: ${detail}`);
-      void ctx.showError(vscode.l10n.t('Cannot create topic {0}: {1}', topic, hint));
-      return false;
+      return reportAdminFailure(ctx, `create topic "${topic}" on "${cluster.name}"`, (hint) => vscode.l10n.t('Cannot create topic {0}: {1}', topic, hint), error);
     }
     ctx.log.info(`created topic "${topic}" on "${cluster.name}" (${partitions} partitions, replication factor ${replicationFactor})`);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Created topic {0}', topic), 5000);
-    await explorerOf(ctx)?.refreshCluster(cluster.id, 'topics');
+    await ctx.explorer?.refreshCluster(cluster.id, 'topics');
     return true;
   };

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { loadGroup } from '../kafka/explorer';
-import { ExplorerNode, explorerOf } from '../views/explorer';
-import { adminFailure } from '../views/hints';
-import { clusterFor, isExplorerNode } from './createTopic';
+import { resolveCluster } from '../clusters/pick';
+import { ExplorerNode, isExplorerNode } from '../views/explorer';
+import { reportAdminFailure } from '../views/hints';
 
 /** What tests and other callers may pass instead of a group node; `confirm: true` skips the question. */
 export interface DeleteGroupArgs {
@@ -25,16 +25,10 @@ export const deleteGroup =
     if (groupId === undefined) {
       return false;
     }
-    const cluster = await clusterFor(ctx, node, args?.clusterId);
+    const cluster = await resolveCluster(ctx, args?.clusterId ?? node);
     if (!cluster) {
       return false;
     }
-    const fail = (error: unknown) => {
-      const { hint, detail } = adminFailure(error);
-      ctx.log.error(`delete consumer group "${groupId}" on "${cluster.name}" failed: ${detail}`);
-      void ctx.showError(vscode.l10n.t('Cannot delete consumer group {0}: {1}', groupId, hint));
-      return false;
-    };
     try {
       const admin = await ctx.connections.admin(cluster);
       // Asked again rather than trusting the tree: consumers may have joined since it was loaded.
@@ -43,7 +37,7 @@ export const deleteGroup =
         void ctx.showWarning(
           vscode.l10n.t('Consumer group {0} has {1} active member(s). Stop its consumers before deleting it.', groupId, group.members.length),
         );
-        await explorerOf(ctx)?.refreshCluster(cluster.id, 'groups');
+        await ctx.explorer?.refreshCluster(cluster.id, 'groups');
         return false;
       }
       if (!args?.confirm) {
@@ -59,13 +53,10 @@ export const deleteGroup =
       }
       await admin.deleteGroups([groupId]);
     } catch (error) {
-      if (error instanceof vscode.CancellationError) {
-        throw error;
-      }
-      return fail(error);
+      return reportAdminFailure(ctx, `delete consumer group "${groupId}" on "${cluster.name}"`, (hint) => vscode.l10n.t('Cannot delete consumer group {0}: {1}', groupId, hint), error);
     }
     ctx.log.info(`deleted consumer group "${groupId}" on "${cluster.name}"`);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Deleted consumer group {0}', groupId), 5000);
-    await explorerOf(ctx)?.refreshCluster(cluster.id, 'groups');
+    await ctx.explorer?.refreshCluster(cluster.id, 'groups');
     return true;
   };

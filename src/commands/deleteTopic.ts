@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { ExplorerNode, explorerOf } from '../views/explorer';
-import { adminFailure } from '../views/hints';
-import { clusterFor, isExplorerNode, showTopicAdminNotice } from './createTopic';
+import { resolveCluster } from '../clusters/pick';
+import { ExplorerNode, isExplorerNode } from '../views/explorer';
+import { reportAdminFailure } from '../views/hints';
+import { showTopicAdminNotice } from './createTopic';
 
 /** What tests and other callers may pass instead of a topic node; `confirm: true` skips the typed confirmation. */
 export interface DeleteTopicArgs {
@@ -24,7 +25,7 @@ export const deleteTopic =
     if (topic === undefined) {
       return false;
     }
-    const cluster = await clusterFor(ctx, node, args?.clusterId);
+    const cluster = await resolveCluster(ctx, args?.clusterId ?? node);
     if (!cluster) {
       return false;
     }
@@ -47,18 +48,11 @@ export const deleteTopic =
         admin.deleteTopics({ topics: [topic], timeout: 10_000 }),
       );
     } catch (error) {
-      if (error instanceof vscode.CancellationError) {
-        throw error;
-      }
-      const { hint, detail } = adminFailure(error);
-      ctx.log.error(`delete topic "${topic}" on "${cluster.name}" failed: ${detail}`);
-      void ctx.showError(vscode.l10n.t('Cannot delete topic {0}: {1}', topic, hint));
-      return false;
+      return reportAdminFailure(ctx, `delete topic "${topic}" on "${cluster.name}"`, (hint) => vscode.l10n.t('Cannot delete topic {0}: {1}', topic, hint), error);
     }
     ctx.log.info(`deleted topic "${topic}" on "${cluster.name}"`);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Deleted topic {0}', topic), 5000);
-    const explorer = explorerOf(ctx);
-    await explorer?.refreshCluster(cluster.id, 'topics');
-    await explorer?.refreshCluster(cluster.id, 'groups');
+    await ctx.explorer?.refreshCluster(cluster.id, 'topics');
+    await ctx.explorer?.refreshCluster(cluster.id, 'groups');
     return true;
   };

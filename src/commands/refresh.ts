@@ -1,5 +1,5 @@
 import type { Ctx } from '../ctx';
-import { ExplorerNode, ExplorerProvider, explorerOf } from '../views/explorer';
+import { ExplorerNode, ExplorerProvider, isExplorerNode } from '../views/explorer';
 
 /**
  * `CKafka: Refresh`: reloads the given node of the explorer (from its inline button, or an error node's
@@ -9,12 +9,6 @@ import { ExplorerNode, ExplorerProvider, explorerOf } from '../views/explorer';
 export const refresh =
   (ctx: Ctx) =>
   (node?: ExplorerNode): ExplorerProvider | undefined => {
-    const explorer = explorerOf(ctx);
-    explorer?.refresh(isNode(node) ? node : undefined);
-    return explorer;
+    ctx.explorer?.refresh(isExplorerNode(node) ? node : undefined);
+    return ctx.explorer;
   };
-
-/** VS Code passes the clicked node; keybindings and other callers may pass anything. */
-function isNode(value: unknown): value is ExplorerNode {
-  return typeof value === 'object' && value !== null && 'kind' in value && 'cluster' in value;
-}

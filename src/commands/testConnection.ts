@@ -30,11 +30,7 @@ export interface ConnectionTestResult {
 
 /** Runs the step-by-step test with progress, logs each step, and reports the outcome. */
 export async function runConnectionTest(ctx: Ctx, cluster: ClusterSettings): Promise<ConnectionTestResult> {
-  let password: string | undefined;
-  if (usesSasl(cluster)) {
-    await ctx.connections.kafka(cluster); // asks for a missing password and stores it
-    password = await ctx.clusters.password(cluster.id);
-  }
+  const password = usesSasl(cluster) ? await ctx.connections.password(cluster) : undefined;
   const steps = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing connection to {0}', cluster.name) },
     (progress) =>

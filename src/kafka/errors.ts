@@ -1,26 +1,3 @@
-/**
- * kafkajs wraps broker errors: a retrier wraps the protocol error in a KafkaJSNonRetriableError (`cause`),
- * a consumer crash or a batch wraps them in `originalError` or `errors`. This finds the broker's error
- * name, such as TOPIC_AUTHORIZATION_FAILED, wherever it sits.
- */
-export function kafkaErrorType(error: unknown, depth = 0): string | undefined {
-  if (typeof error !== 'object' || error === null || depth > 8) {
-    return undefined;
-  }
-  const e = error as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
-  if (typeof e.type === 'string' && /^[A-Z_]+$/.test(e.type)) {
-    return e.type;
-  }
-  const nested = [e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])];
-  for (const inner of nested) {
-    const found = kafkaErrorType(inner, depth + 1);
-    if (found) {
-      return found;
-    }
-  }
-  return undefined;
-}
-
 /** What went wrong, in terms a user can act on. The VS Code side turns each into a localized hint. */
 export type FailureCause =
   | 'authentication'
@@ -41,16 +18,27 @@ export interface Failure {
   detail: string;
 }
 
-/** Every error in kafkajs's wrapping chain, outermost first. */
-function chain(error: unknown): { name?: string; type?: string; code?: string; message?: string }[] {
-  const out: { name?: string; type?: string; code?: string; message?: string }[] = [];
+interface ChainLink {
+  name?: string;
+  type?: string;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * Every error in kafkajs's wrapping chain, outermost first. A retrier wraps the broker's error in
+ * `cause`, a consumer crash or a batch in `originalError` or `errors`, and DeleteGroups puts per-group
+ * errors in `groups[].error`.
+ */
+function chain(error: unknown): ChainLink[] {
+  const out: ChainLink[] = [];
   const seen = new Set<unknown>();
   const visit = (e: unknown) => {
     if (typeof e !== 'object' || e === null || seen.has(e) || out.length > 16) {
       return;
     }
     seen.add(e);
-    const x = e as { name?: unknown; type?: unknown; code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+    const x = e as { name?: unknown; type?: unknown; code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown; groups?: unknown };
     out.push({
       name: typeof x.name === 'string' ? x.name : undefined,
       type: typeof x.type === 'string' ? x.type : undefined,
@@ -62,9 +50,17 @@ function chain(error: unknown): { name?: string; type?: string; code?: string; m
     if (Array.isArray(x.errors)) {
       x.errors.forEach(visit);
     }
+    if (Array.isArray(x.groups)) {
+      x.groups.forEach((g: unknown) => visit((g as { error?: unknown } | null)?.error));
+    }
   };
   visit(error);
   return out;
+}
+
+/** The broker's error name, such as TOPIC_AUTHORIZATION_FAILED, wherever kafkajs wrapped it. */
+export function kafkaErrorType(error: unknown): string | undefined {
+  return chain(error).find((l) => l.type !== undefined && /^[A-Z_]+$/.test(l.type))?.type;
 }
 
 const BY_TYPE: Record<string, FailureCause> = {

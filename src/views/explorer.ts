@@ -1,6 +1,8 @@
 import type { Admin } from 'kafkajs';
 import * as vscode from 'vscode';
+import type { ClusterChange } from '../clusters/store';
 import type { Ctx } from '../ctx';
+import type { ClusterSettings } from '../kafka/cluster';
 import { classifyError, Failure } from '../kafka/errors';
 import { EndOffsetsCache, filterTopics, GroupLag, loadBrokers, loadGroup, loadGroupLag, loadGroups, loadPartitionOffsets, loadTopics } from '../kafka/explorer';
 import {
@@ -20,7 +22,7 @@ import {
   TopicNode,
 } from './nodes';
 
-export type { ExplorerNode } from './nodes';
+export { isExplorerNode, type ExplorerNode } from './nodes';
 
 /** Groups whose lag is read at once when listing a cluster's groups. */
 const LAG_CONCURRENCY = 8;
@@ -37,15 +39,15 @@ const CONNECTION_CAUSES = new Set<LoadFailure['cause']>(['authentication', 'refu
 export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  /** The cluster nodes, by cluster id, with the settings they were built from. */
-  private roots: { json: string; node: ClusterNode }[] | undefined;
+  /** The cluster nodes, in settings order; built on first use. */
+  private roots: ClusterNode[] | undefined;
   private readonly children = new WeakMap<ExplorerNode, Promise<ExplorerNode[]>>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: Ctx) {
     this.subscriptions.push(
       this.changed,
-      ctx.clusters.onDidChange(() => this.clustersChanged()),
+      ctx.clusters.onDidChange((change) => this.clustersChanged(change)),
       ctx.connections.onDidChangeStatus((id) => this.statusChanged(id)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('ckafka.explorer')) {
@@ -125,36 +127,35 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
 
   private clusterNodes(): ClusterNode[] {
     if (!this.roots) {
-      this.roots = this.build(new Map());
+      this.roots = this.ctx.clusters.list().map((cluster) => this.newClusterNode(cluster));
     }
-    return this.roots.map((r) => r.node);
+    return this.roots;
   }
 
-  /** Cluster nodes for the current settings, reusing the ones whose settings did not change. */
-  private build(before: Map<string, { json: string; node: ClusterNode }>): { json: string; node: ClusterNode }[] {
-    return this.ctx.clusters.list().map((cluster) => {
-      const json = JSON.stringify(cluster);
-      const kept = before.get(cluster.id);
-      if (kept && kept.json === json) {
-        if (kept.node.status === 'error') {
-          // A new password may have been stored: try again.
-          this.children.delete(kept.node);
-        }
-        return kept;
-      }
-      return { json, node: new ClusterNode(cluster, this.ctx.connections.status(cluster.id)) };
-    });
+  private newClusterNode(cluster: ClusterSettings): ClusterNode {
+    return new ClusterNode(cluster, this.ctx.connections.status(cluster.id));
   }
 
-  private clustersChanged(): void {
+  /** Rebuilds the nodes of clusters whose settings changed; keeps the others, and retries failed ones. */
+  private clustersChanged(change: ClusterChange): void {
     this.updateClusterCount();
-    const before = new Map((this.roots ?? []).map((r) => [r.node.cluster.id, r]));
-    this.roots = this.build(before);
+    const before = new Map((this.roots ?? []).map((n) => [n.cluster.id, n]));
+    this.roots = this.ctx.clusters.list().map((cluster) => {
+      const kept = before.get(cluster.id);
+      if (!kept || change.settings.has(cluster.id)) {
+        return this.newClusterNode(cluster);
+      }
+      if (kept.status === 'error') {
+        // A new password may have been stored: try again.
+        this.children.delete(kept);
+      }
+      return kept;
+    });
     this.changed.fire(undefined);
   }
 
   private statusChanged(clusterId: string): void {
-    const node = this.roots?.find((r) => r.node.cluster.id === clusterId)?.node;
+    const node = this.roots?.find((n) => n.cluster.id === clusterId);
     const status = this.ctx.connections.status(clusterId);
     if (node && node.status !== status) {
       if (node.status === 'error' && status === 'idle') {
@@ -284,11 +285,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** The explorer registered for this activation, for the commands that refresh it. */
-export function explorerOf(ctx: Ctx): ExplorerProvider | undefined {
-  return ctx.explorer;
 }
 
 /** Creates the `ckafka.explorer` tree view and keeps the `ckafka.clusterCount` context key up to date. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
 import { hintFor } from '../clusters/hints';
 import { classifyError, FailureCause, kafkaErrorType } from '../kafka/errors';
 
@@ -52,27 +53,23 @@ function adminErrorText(type: string | undefined): string | undefined {
   }
 }
 
-/**
- * A failed topic or group operation in words the user can act on, and the raw detail for the log.
- * kafkajs hides per-group DeleteGroups errors in `groups[].error`; those are looked at too.
- */
+/** A failed topic or group operation in words the user can act on, and the raw detail for the log. */
 export function adminFailure(error: unknown): { hint: string; detail: string } {
   const failure = classifyError(error);
-  const inner = groupErrors(error);
-  const type = kafkaErrorType(error) ?? inner.map((e) => kafkaErrorType(e)).find((t) => t !== undefined);
-  const specific = adminErrorText(type);
-  if (specific) {
-    return { hint: specific, detail: failure.detail };
-  }
-  const cause = failure.cause === 'other' && inner.length > 0 ? classifyError(inner[0]).cause : failure.cause;
-  return { hint: cause === 'other' ? failure.detail : hintFor(cause), detail: failure.detail };
+  const hint = adminErrorText(kafkaErrorType(error)) ?? (failure.cause === 'other' ? failure.detail : hintFor(failure.cause));
+  return { hint, detail: failure.detail };
 }
 
-function groupErrors(error: unknown, depth = 0): unknown[] {
-  if (typeof error !== 'object' || error === null || depth > 6) {
-    return [];
+/**
+ * Reports a failed topic or group operation: the detail to the log, the hint to the user. A dismissed
+ * password prompt is passed on, so the command ends quietly. Returns false, what the commands resolve with.
+ */
+export function reportAdminFailure(ctx: Ctx, action: string, message: (hint: string) => string, error: unknown): false {
+  if (error instanceof vscode.CancellationError) {
+    throw error;
   }
-  const e = error as { groups?: unknown; cause?: unknown; originalError?: unknown };
-  const own = Array.isArray(e.groups) ? e.groups.map((g: unknown) => (typeof g === 'object' && g !== null ? (g as { error?: unknown }).error : undefined)).filter((x) => x !== undefined) : [];
-  return [...own, ...groupErrors(e.cause, depth + 1), ...groupErrors(e.originalError, depth + 1)];
+  const { hint, detail } = adminFailure(error);
+  ctx.log.error(`${action} failed: ${detail}`);
+  void ctx.showError(message(hint));
+  return false;
 }

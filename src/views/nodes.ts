@@ -21,6 +21,11 @@ export type FolderKind = 'topics' | 'groups' | 'brokers';
 /** Why a load failed: a classified Kafka failure, or the user dismissed the password prompt. */
 export type LoadFailure = Failure | { cause: 'cancelled'; detail: string };
 
+/** VS Code passes the clicked node to commands; keybindings and tests may pass anything else. */
+export function isExplorerNode(value: unknown): value is ExplorerNode {
+  return typeof value === 'object' && value !== null && 'kind' in value && 'cluster' in value;
+}
+
 const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
 const None = vscode.TreeItemCollapsibleState.None;
 
