@@ -4,7 +4,7 @@ export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['src/**/*.ts', 'test/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       eqeqeq: 'error',
