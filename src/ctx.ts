@@ -11,6 +11,8 @@ export interface ExtensionApi {
   readonly connections: Connections;
   /** The last messages shown to the user (errors, warnings, information), newest last; for tests. */
   readonly messages: readonly string[];
+  /** Placeholders of the questions asked through QuickPicks, newest last; tests wait for them before answering. */
+  readonly prompts: readonly string[];
   /** Where VS Code keeps this extension's global state and logs; tests scan them for secrets. */
   readonly globalStorageUri: vscode.Uri;
   readonly logUri: vscode.Uri;
@@ -27,6 +29,7 @@ export class Ctx {
   readonly clusters: ClusterStore;
   readonly connections: Connections;
   private readonly messages: string[] = [];
+  private readonly prompts: string[] = [];
   /** Set by registerExplorer; commands refresh the tree through it. */
   explorer?: ExplorerProvider;
 
@@ -72,6 +75,18 @@ export class Ctx {
     return vscode.window.showInformationMessage(message, ...items);
   }
 
+  /** A short confirmation in the status bar, kept for tests like the notifications. */
+  showStatus(message: string): void {
+    this.remember(message);
+    this.own(vscode.window.setStatusBarMessage(`$(check) ${message}`, 10_000));
+  }
+
+  /** Notes that a QuickPick with this placeholder is about to be shown. */
+  prompted(placeholder: string): void {
+    this.prompts.push(placeholder);
+    this.prompts.splice(0, this.prompts.length - 20);
+  }
+
   private remember(message: string): void {
     this.messages.push(message);
     if (this.messages.length > 100) {
@@ -91,6 +106,7 @@ export class Ctx {
       clusters: this.clusters,
       connections: this.connections,
       messages: this.messages,
+      prompts: this.prompts,
       globalStorageUri: this.extension.globalStorageUri,
       logUri: this.extension.logUri,
       explorer: this.explorer,

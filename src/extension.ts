@@ -21,6 +21,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   ctx.registerCommand('ckafka.createTopic', commands.createTopic);
   ctx.registerCommand('ckafka.deleteTopic', commands.deleteTopic);
   ctx.registerCommand('ckafka.deleteGroup', commands.deleteGroup);
+  ctx.registerCommand('ckafka.produceSelection', commands.produceSelection);
+  ctx.registerCommand('ckafka.produceSelectionAsLines', commands.produceSelectionAsLines);
   return ctx.api();
 }
 

@@ -1,6 +1,7 @@
-import { Admin, Kafka } from 'kafkajs';
+import { Admin, Kafka, Producer } from 'kafkajs';
 import * as vscode from 'vscode';
 import { ClusterSettings, DEFAULT_TIMEOUTS, kafkaConfig, usesSasl } from '../kafka/cluster';
+import { createProducer } from '../kafka/produce/send';
 import { ClusterStore } from './store';
 
 export type ClusterStatus = 'idle' | 'connected' | 'error';
@@ -8,6 +9,7 @@ export type ClusterStatus = 'idle' | 'connected' | 'error';
 interface Entry {
   kafka: Kafka;
   admin?: Promise<Admin>;
+  producer?: Promise<Producer>;
 }
 
 /**
@@ -74,6 +76,24 @@ export class Connections implements vscode.Disposable {
     return entry.admin;
   }
 
+  /** A connected producer for the cluster (acks=all, idempotent, never creating topics), kept for later sends. */
+  async producer(cluster: ClusterSettings): Promise<Producer> {
+    const kafka = await this.kafka(cluster);
+    const entry = this.entries.get(cluster.id) as Entry;
+    if (!entry.producer) {
+      const producer = createProducer(kafka);
+      entry.producer = producer.connect().then(
+        () => producer,
+        (error: unknown) => {
+          entry.producer = undefined;
+          void producer.disconnect().catch(() => undefined);
+          throw error;
+        },
+      );
+    }
+    return entry.producer;
+  }
+
   /** The stored password, or the one the user types now (then stored); CancellationError if dismissed. */
   async password(cluster: ClusterSettings): Promise<string> {
     const stored = await this.store.password(cluster.id);
@@ -94,8 +114,8 @@ export class Connections implements vscode.Disposable {
     this.entries.delete(id);
     this.statuses.delete(id);
     this.changed.fire(id);
-    const admin = await entry?.admin?.catch(() => undefined);
-    await admin?.disconnect().catch(() => undefined);
+    const [admin, producer] = await Promise.all([entry?.admin?.catch(() => undefined), entry?.producer?.catch(() => undefined)]);
+    await Promise.all([admin?.disconnect().catch(() => undefined), producer?.disconnect().catch(() => undefined)]);
   }
 
   async disconnectAll(): Promise<void> {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { joinSaslUsername, parseBootstrapServers } from '../kafka/connection';
+import { RecordError } from '../kafka/produce/records';
 import { ValidationError, ValidationReason } from '../kafka/validation';
 
 function message(reason: ValidationReason, value: string): string {
@@ -24,7 +25,26 @@ function message(reason: ValidationReason, value: string): string {
       return vscode.l10n.t('"{0}" is not an instance ID: it looks like ckafka-abc123.', value);
     case 'username.badCharacters':
       return vscode.l10n.t('"{0}" contains spaces or characters a SASL user name cannot hold.', value);
+    case 'record.json':
+      return vscode.l10n.t('not valid JSON ({0}).', value);
+    case 'record.notObject':
+      return vscode.l10n.t('expected a JSON object like {"key":…,"value":…}, found {0}', value);
+    case 'record.value':
+      return vscode.l10n.t('the object has no "value" field.');
+    case 'record.key':
+      return vscode.l10n.t('"key" must be a string or a number, found {0}.', value);
+    case 'record.headers':
+      return vscode.l10n.t('"headers" must be an object of string values ({0}).', value);
+    case 'record.partition':
+      return vscode.l10n.t('"partition" {0} is not a partition of the topic (partition/count).', value);
+    case 'record.tooLarge':
+      return vscode.l10n.t('the message is too large: {0} bytes, over the topic\'s max.message.bytes limit.', value);
   }
+}
+
+/** A refused produce record as one sentence that names its editor line. */
+export function recordErrorMessage(error: RecordError): string {
+  return vscode.l10n.t('Line {0}: {1}', error.line, message(error.reason, error.value));
 }
 
 /** Runs a parser and turns its ValidationError into the localized message (undefined when valid). */

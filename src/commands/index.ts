@@ -5,6 +5,7 @@ export { createTopic } from './createTopic';
 export { deleteGroup } from './deleteGroup';
 export { deleteTopic } from './deleteTopic';
 export { editCluster } from './editCluster';
+export { produceSelection, produceSelectionAsLines } from './produce';
 export { refresh } from './refresh';
 export { removeCluster } from './removeCluster';
 export { renameCluster } from './renameCluster';

@@ -9,7 +9,14 @@ export type ValidationReason =
   | 'username.empty'
   | 'username.instanceIdEmpty'
   | 'username.badInstanceId'
-  | 'username.badCharacters';
+  | 'username.badCharacters'
+  | 'record.json'
+  | 'record.notObject'
+  | 'record.value'
+  | 'record.key'
+  | 'record.headers'
+  | 'record.partition'
+  | 'record.tooLarge';
 
 /** The one error type our parsers throw for bad input. Anything else escaping a parser is a bug. */
 export class ValidationError extends Error {

@@ -6,7 +6,7 @@ import { runMocha, testFiles } from '../summary';
  * code-server host (test/host/vscode.ts) and in desktop VS Code through @vscode/test-electron.
  */
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000, grep: process.env.CKAFKA_TEST_GREP });
   for (const file of testFiles(__dirname)) {
     mocha.addFile(file);
   }

@@ -1,0 +1,60 @@
+import { createProducer, sendRecords, topicFacts } from '../src/kafka/produce/send';
+import { parseLines } from '../src/kafka/produce/records';
+import { kafkaFor, Target } from '../test/integration/env';
+import { startBrokerProcess } from './brokerProcess';
+import { describe, Figure, kcatOrThrow, seconds } from './common';
+
+/**
+ * `npm run bench:produce`: 100,000 lines of 100 bytes through the extension's produce path (parse, plan,
+ * send with acks=all, idempotent), against `kcat -P` of the same file, on the same local broker and the
+ * same 3-partition topic, in alternating rounds.
+ */
+const RECORDS = 100_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+export async function benchProduce(target: Target, rounds = ROUNDS): Promise<Figure> {
+  const line = 'x'.repeat(100);
+  const text = `${line}\n`.repeat(RECORDS);
+  const topic = 'bench-produce';
+  const kafka = kafkaFor(target);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const figure: Figure = { name: 'produce 100,000 × 100 B', unit: 'records/s', ours: [], reference: [], better: 'higher' };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const oursSeconds = await seconds(async () => {
+        const records = await parseLines(text, 1, { format: 'text' });
+        const report = await sendRecords(producer, await topicFacts(admin, topic), records);
+        if (report.acknowledged !== RECORDS) {
+          throw new Error(`only ${report.acknowledged} of ${RECORDS} acknowledged`);
+        }
+      });
+      const kcatSeconds = await seconds(() => kcatOrThrow(target, ['-P', '-t', topic, '-X', 'linger.ms=5', '-X', 'acks=all'], text));
+      figure.ours.push(RECORDS / oursSeconds);
+      figure.reference.push(RECORDS / kcatSeconds);
+    }
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
+  }
+  return figure;
+}
+
+async function main(): Promise<void> {
+  const target = await startBrokerProcess();
+  try {
+    console.log(describe(await benchProduce(target)));
+  } finally {
+    await target.stop();
+  }
+}
+
+if (require.main === module) {
+  void main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
