@@ -60,7 +60,7 @@ function parseJsonRecord(text: string, line: number, runKey: string | undefined)
   }
   const fields = parsed as Record<string, unknown>;
   const record: OutgoingRecord = { value: jsonValue(fields.value, line), line };
-  const key = fields.key ?? runKey;
+  const key = 'key' in fields ? fields.key : runKey;
   if (key !== undefined && key !== null) {
     if (typeof key !== 'string' && typeof key !== 'number') {
       throw new RecordError('record.key', JSON.stringify(key).slice(0, 80), line);
