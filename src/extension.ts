@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import * as commands from './commands';
 import { Ctx, ExtensionApi } from './ctx';
+import { adoptSandboxPassword } from './clusters/sandbox';
 import { registerExplorer } from './views/explorer';
 
 let ctx: Ctx | undefined;
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   ctx = new Ctx(context);
+  adoptSandboxPassword(ctx.clusters);
   registerExplorer(ctx);
 
   ctx.registerCommand('ckafka.showOutput', commands.showOutput);

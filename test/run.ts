@@ -13,6 +13,7 @@ const LAYERS: Record<string, string[]> = {
   unit: [path.join(__dirname, 'layer.js'), 'unit'],
   integration: [path.join(__dirname, 'layer.js'), 'integration'],
   vscode: [path.join(__dirname, 'host', 'vscode.js')],
+  sandbox: [path.join(__dirname, 'layer.js'), 'sandbox'],
 };
 
 function runLayer(name: string): Promise<Summary> {

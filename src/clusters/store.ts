@@ -66,8 +66,21 @@ export class ClusterStore implements vscode.Disposable {
     await this.write(this.list().filter((c) => c.id !== id));
   }
 
-  password(id: string): Thenable<string | undefined> {
+  /** Reads wait for this: a password being stored at activation (the sandbox's) must be seen. */
+  private storing: Promise<unknown> = Promise.resolve();
+
+  async password(id: string): Promise<string | undefined> {
+    await this.storing;
     return this.secrets.get(secretKey(id));
+  }
+
+  /** Stores a password given at start-up unless the cluster already has one; reads wait until it is stored. */
+  adoptPassword(id: string, password: string): void {
+    this.storing = (async () => {
+      if ((await this.secrets.get(secretKey(id))) === undefined) {
+        await this.setPassword(id, password);
+      }
+    })().catch(() => undefined);
   }
 
   async setPassword(id: string, password: string): Promise<void> {

@@ -1,14 +1,14 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'util';
-import { ListenerProtocol, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '.';
+import { BrokerOptions, ListenerProtocol, LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '.';
 
 /**
- * `npm run sandbox`: local CKafka-like brokers in the foreground, with demo topics and records.
+ * `npm run sandbox:broker`: local CKafka-like brokers in the foreground, with demo topics and records.
  * Flags (or environment): --port (CKAFKA_SANDBOX_PORT, first broker's port; the others follow),
  * --brokers (CKAFKA_SANDBOX_BROKERS), --protocol SASL_PLAINTEXT|PLAINTEXT (CKAFKA_SANDBOX_PROTOCOL),
  * --user name=password, repeatable (CKAFKA_SANDBOX_USERS, comma-separated), --data-dir (CKAFKA_SANDBOX_DATA).
  */
-const HELP = `usage: npm run sandbox -- [--port 9092] [--brokers 1] [--protocol SASL_PLAINTEXT|PLAINTEXT] [--user name=password ...] [--data-dir DIR]`;
+const HELP = `usage: npm run sandbox:broker -- [--port 9092] [--brokers 1] [--protocol SASL_PLAINTEXT|PLAINTEXT] [--user name=password ...] [--data-dir DIR]`;
 
 const DEMO_TOPICS = [
   { name: 'orders', partitions: 3 },
@@ -82,18 +82,20 @@ async function seed(bootstrap: string, protocol: ListenerProtocol, user: string,
   await producer.disconnect();
 }
 
-async function main(): Promise<void> {
-  const opts = options();
-  const broker = await startBroker({
-    ...opts,
-    topics: DEMO_TOPICS,
-    log: (line) => console.log(`${new Date().toISOString()} ${line}`),
-  });
-  const [user, password] = Object.entries(broker.users)[0];
+/** Starts the brokers with the demo topics, seeded with demo records unless a persisted sandbox has its own. */
+export async function startSandboxBroker(options: BrokerOptions): Promise<LocalBroker> {
+  const broker = await startBroker({ ...options, topics: DEMO_TOPICS });
+  const [user, password] = Object.entries(broker.users)[0] ?? ['', ''];
   const empty = broker.cluster.topics.all().every((t) => t.partitions.every((p) => p.nextOffset === 0));
   if (empty) {
-    await seed(broker.bootstrap, opts.protocol, user, password);
+    await seed(broker.bootstrap, broker.protocol, user, password);
   }
+  return broker;
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const broker = await startSandboxBroker({ ...opts, log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
   console.log('');
   console.log('CKafka sandbox is running. Press Ctrl-C to stop.');
   console.log(`  bootstrap servers : ${broker.bootstrap}`);
@@ -120,7 +122,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
