@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Connections } from './clusters/connections';
 import { ClusterStore } from './clusters/store';
 import { askPassword } from './clusters/prompts';
-import type { ExplorerProvider } from './views/explorer';
+import type { ExplorerNode, ExplorerProvider } from './views/explorer';
 
 /** What the extension hands to tests and to other extensions through `activate()`'s return value. */
 export interface ExtensionApi {
@@ -16,8 +16,9 @@ export interface ExtensionApi {
   /** Where VS Code keeps this extension's global state and logs; tests scan them for secrets. */
   readonly globalStorageUri: vscode.Uri;
   readonly logUri: vscode.Uri;
-  /** The `ckafka.explorer` tree's provider. */
+  /** The `ckafka.explorer` tree's provider, and its view (to reveal nodes). */
   readonly explorer?: ExplorerProvider;
+  readonly explorerView?: vscode.TreeView<ExplorerNode>;
 }
 
 /** A command is a small factory: given the context, it returns the handler VS Code calls. */
@@ -32,6 +33,7 @@ export class Ctx {
   private readonly prompts: string[] = [];
   /** Set by registerExplorer; commands refresh the tree through it. */
   explorer?: ExplorerProvider;
+  explorerView?: vscode.TreeView<ExplorerNode>;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = this.own(vscode.window.createOutputChannel('CKafka', { log: true }));
@@ -110,6 +112,7 @@ export class Ctx {
       globalStorageUri: this.extension.globalStorageUri,
       logUri: this.extension.logUri,
       explorer: this.explorer,
+      explorerView: this.explorerView,
     };
   }
 }

@@ -9,22 +9,24 @@ import { SUMMARY_ENV, Summary } from './summary';
  * `N passed, N failed[, N skipped]` summed over them. Exits non-zero when any test failed or any layer
  * did not report (a crash counts as a failure).
  */
-const LAYERS: Record<string, string[]> = {
-  unit: [path.join(__dirname, 'layer.js'), 'unit'],
-  integration: [path.join(__dirname, 'layer.js'), 'integration'],
-  vscode: [path.join(__dirname, 'host', 'vscode.js')],
-  sandbox: [path.join(__dirname, 'layer.js'), 'sandbox'],
+const LAYERS: Record<string, { args: string[]; env?: NodeJS.ProcessEnv }> = {
+  unit: { args: [path.join(__dirname, 'layer.js'), 'unit'] },
+  integration: { args: [path.join(__dirname, 'layer.js'), 'integration'] },
+  vscode: { args: [path.join(__dirname, 'host', 'vscode.js')] },
+  /** The display-language tests again, in a VS Code whose display language is Simplified Chinese. */
+  'vscode-zh': { args: [path.join(__dirname, 'host', 'vscode.js')], env: { CKAFKA_TEST_LOCALE: 'zh-cn', CKAFKA_TEST_GREP: 'display language' } },
+  sandbox: { args: [path.join(__dirname, 'layer.js'), 'sandbox'] },
 };
 
 function runLayer(name: string): Promise<Summary> {
-  const args = LAYERS[name];
-  if (!args) {
+  const layer = LAYERS[name];
+  if (!layer) {
     throw new Error(`unknown test layer "${name}"; known: ${Object.keys(LAYERS).join(', ')}`);
   }
   const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-summary-')), 'summary.json');
   console.log(`\n=== ${name} tests ===`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, [SUMMARY_ENV]: summaryFile } });
+    const child = spawn(process.execPath, layer.args, { stdio: 'inherit', env: { ...process.env, ...layer.env, [SUMMARY_ENV]: summaryFile } });
     child.on('exit', (code, signal) => {
       const reported = fs.existsSync(summaryFile) ? (JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary) : undefined;
       if (!reported) {

@@ -290,7 +290,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 /** Creates the `ckafka.explorer` tree view and keeps the `ckafka.clusterCount` context key up to date. */
 export function registerExplorer(ctx: Ctx): ExplorerProvider {
   const provider = ctx.own(new ExplorerProvider(ctx));
-  ctx.own(vscode.window.createTreeView('ckafka.explorer', { treeDataProvider: provider, showCollapseAll: true }));
+  ctx.explorerView = ctx.own(vscode.window.createTreeView('ckafka.explorer', { treeDataProvider: provider, showCollapseAll: true }));
   ctx.explorer = provider;
   return provider;
 }

@@ -8,6 +8,7 @@ export interface Page {
   goto(url: string, options?: { timeout?: number; waitUntil?: string }): Promise<unknown>;
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
   keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void> };
+  mouse: { move(x: number, y: number, options?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
   locator(selector: string): { first(): { waitFor(o?: { timeout?: number }): Promise<void>; click(): Promise<void> } };
   waitForTimeout(ms: number): Promise<void>;
   setViewportSize(size: { width: number; height: number }): Promise<void>;

@@ -1,44 +1,57 @@
 import * as path from 'path';
 import { format } from 'util';
-import { launchBrowser } from './browser';
-import { startServer, workbenchUrl } from './codeServer';
+import { launchBrowser, Page } from './browser';
+import { ServerOptions, startServer, workbenchUrl } from './codeServer';
 import { ensureTools } from './tools';
 
 /**
  * Runs the extension-host suite (test/suite) inside a real VS Code: code-server's VS Code 1.139 server,
  * its workbench rendered by headless chromium. Exits with the suite's exit code.
- * Environment: CKAFKA_TEST_LOCALE (e.g. zh-cn) sets the display language; CKAFKA_TEST_TIMEOUT_MS bounds the run.
+ * Environment: CKAFKA_TEST_LOCALE (e.g. zh-cn) sets the display language; CKAFKA_TEST_TIMEOUT_MS bounds the run;
+ * CKAFKA_TEST_GREP runs only the tests whose titles match.
  */
 const root = path.resolve(__dirname, '..', '..', '..');
 /** Workbench chatter that says nothing about the extension under test. */
 const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate)\]/;
-const timeoutMs = Number(process.env.CKAFKA_TEST_TIMEOUT_MS ?? 20 * 60_000);
 
-async function main(): Promise<number> {
+export interface HostRun {
+  /** Compiled entry whose `run()` VS Code calls in the extension host. */
+  testsPath: string;
+  /** Folder VS Code opens. */
+  folder: string;
+  locale?: string;
+  server?: ServerOptions;
+  timeoutMs?: number;
+  viewport?: { width: number; height: number };
+  /** Every console line of the workbench and the extension host, with the page to act on it. */
+  onLog?: (text: string, type: string, page: Page) => void;
+}
+
+/** Starts VS Code with this folder as the extension under development, runs `testsPath`, returns its exit code. */
+export async function runInHost(run: HostRun): Promise<number> {
   const tools = ensureTools();
-  const server = await startServer(tools);
-  const browser = await launchBrowser(tools, path.join(server.dataDir, 'chromium'), process.env.CKAFKA_TEST_LOCALE);
+  const server = await startServer(tools, run.server);
+  const browser = await launchBrowser(tools, path.join(server.dataDir, 'chromium'), run.locale);
+  const timeoutMs = run.timeoutMs ?? 20 * 60_000;
   try {
     const exit = new Promise<number>((resolve) => {
       void browser.page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
       setTimeout(() => {
-        console.error(`extension-host suite did not finish within ${timeoutMs} ms`);
+        console.error(`the extension-host run did not finish within ${timeoutMs} ms`);
         resolve(1);
       }, timeoutMs).unref();
     });
-    await browser.page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
-      const text = format(...args);
-      if (!NOISE.test(text)) {
-        console.log(type === 'error' ? `[host:error] ${text}` : text);
-      }
-    });
+    await browser.page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => run.onLog?.(format(...args), type, browser.page));
     const payload: [string, string][] = [
       ['extensionDevelopmentPath', server.remote(root)],
-      ['extensionTestsPath', server.remote(path.join(root, 'out', 'test', 'suite', 'index.js'))],
+      ['extensionTestsPath', server.remote(run.testsPath)],
       ['skipWelcome', 'true'],
       ['skipReleaseNotes', 'true'],
     ];
-    await browser.page.goto(workbenchUrl(server, path.join(root, 'test', 'fixtures', 'workspace'), payload));
+    if (run.viewport) {
+      await browser.page.setViewportSize(run.viewport);
+    }
+    await browser.page.goto(workbenchUrl(server, run.folder, payload));
     return await exit;
   } finally {
     await browser.close().catch(() => undefined);
@@ -46,10 +59,22 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  runInHost({
+    testsPath: path.join(root, 'out', 'test', 'suite', 'index.js'),
+    folder: path.join(root, 'test', 'fixtures', 'workspace'),
+    locale: process.env.CKAFKA_TEST_LOCALE,
+    timeoutMs: Number(process.env.CKAFKA_TEST_TIMEOUT_MS ?? 20 * 60_000),
+    onLog: (text, type) => {
+      if (!NOISE.test(text)) {
+        console.log(type === 'error' ? `[host:error] ${text}` : text);
+      }
+    },
+  }).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,67 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Kafka, logLevel } from 'kafkajs';
+import * as vscode from 'vscode';
+import type { ExplorerNode } from '../../src/views/explorer';
+import { SANDBOX_PASSWORD, SANDBOX_USER } from '../broker';
+import { activate, waitFor } from '../suite/helpers';
+
+/**
+ * Runs inside the VS Code that `npm run screenshots` starts (as its extension-tests entry): puts the UI in
+ * each state the README shows, through the vscode API, and asks the outer script to take the picture by
+ * printing `ckafka-screenshot:<name>`; it goes on once the outer script has written `<name>.done`.
+ */
+const shotDir = process.env.CKAFKA_SHOT_DIR as string;
+const bootstrap = process.env.CKAFKA_SHOT_BOOTSTRAP as string;
+
+/** Asks the outer script to do `what` (take a screenshot, drag a sash) and waits until it is done. */
+async function ask(what: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1500));
+  console.log(`ckafka-screenshot:${what}`);
+  const done = path.join(shotDir, `${what}.done`);
+  await waitFor(what, () => (fs.existsSync(done) ? true : undefined), 60_000);
+}
+
+const shot = (name: string) => ask(name);
+
+/** A group with committed offsets, so that the tree shows lag. */
+async function commitDemoGroup(): Promise<void> {
+  const kafka = new Kafka({ brokers: [bootstrap], sasl: { mechanism: 'plain', username: SANDBOX_USER, password: SANDBOX_PASSWORD }, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.setOffsets({ groupId: 'billing', topic: 'orders', partitions: [0, 1, 2].map((partition) => ({ partition, offset: String(60 + partition * 7) })) });
+  await admin.disconnect();
+}
+
+export async function run(): Promise<void> {
+  const api = await activate();
+  await commitDemoGroup();
+  await api.clusters.add({ id: 'sandbox', name: 'sandbox', bootstrapServers: bootstrap, securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN', username: SANDBOX_USER }, SANDBOX_PASSWORD);
+  await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+  await vscode.commands.executeCommand('workbench.view.extension.ckafka');
+  await ask('widen-sidebar');
+  const view = api.explorerView as vscode.TreeView<ExplorerNode>;
+  const provider = api.explorer as NonNullable<typeof api.explorer>;
+  const children = async (node?: ExplorerNode) => provider.getChildren(node);
+  const [cluster] = await children();
+  await view.reveal(cluster, { expand: true });
+  const folders = await children(cluster);
+  for (const folder of folders) {
+    await view.reveal(folder, { expand: true });
+  }
+  const topics = await children(folders[0]);
+  const orders = topics.find((t) => 'name' in t && t.name === 'orders');
+  if (orders) {
+    await view.reveal(orders, { expand: true, select: true });
+  }
+  const groups = await children(folders[1]);
+  if (groups[0]) {
+    await view.reveal(groups[0], { expand: true });
+  }
+  await shot('explorer');
+
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri as vscode.Uri;
+  const editor = await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, 'hello.txt'));
+  editor.selections = [new vscode.Selection(2, 0, 3, editor.document.lineAt(3).text.length)];
+  await shot('produce');
+}
