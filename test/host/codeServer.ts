@@ -1,10 +1,13 @@
 import { ChildProcess, spawn } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Tools } from './tools';
+
+const root = path.resolve(__dirname, '..', '..', '..');
 
 /** A running VS Code server (code-server's build of VS Code 1.139) on 127.0.0.1, in its own process group. */
 export interface Server {
@@ -21,6 +24,8 @@ export interface ServerOptions {
   port?: number;
   /** Extra environment for the server and the extension hosts it spawns. */
   env?: NodeJS.ProcessEnv;
+  /** Display language (e.g. zh-cn); VS Code's server hands it to the workbench and the extension host. */
+  locale?: string;
   /** Print the server's own output (off by default: it is noisy). */
   verbose?: boolean;
 }
@@ -50,6 +55,36 @@ function answers(port: number): Promise<boolean> {
   });
 }
 
+/** The folder arguments every server-main call of one data folder shares. */
+export function dataDirArgs(dataDir: string): string[] {
+  return ['--user-data-dir', path.join(dataDir, 'user'), '--server-data-dir', path.join(dataDir, 'server'), '--extensions-dir', path.join(dataDir, 'ext')];
+}
+
+/**
+ * VS Code offers a display language only when a language pack provides it, and Microsoft's cannot be
+ * downloaded here. test/fixtures/language-pack-zh-cn declares zh-cn with no translations of VS Code itself;
+ * registering it where VS Code's server looks for language packs (languagepacks.json in its user-data
+ * folder, which its own cache writes after an install through the UI) is enough for the workbench and the
+ * extension host to run in zh-cn, and for extensions to load their own Chinese bundles.
+ */
+function registerLanguagePack(dataDir: string): void {
+  const fixture = path.join(root, 'test', 'fixtures', 'language-pack-zh-cn');
+  const manifest = JSON.parse(fs.readFileSync(path.join(fixture, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const id = `${manifest.publisher}.${manifest.name}`;
+  const packs = {
+    'zh-cn': {
+      hash: createHash('md5').update(`${id}@${manifest.version}`).digest('hex'),
+      extensions: [{ extensionIdentifier: { id }, version: manifest.version }],
+      translations: { vscode: path.join(fixture, 'translations', 'main.i18n.json') },
+      label: '中文(简体)',
+    },
+  };
+  for (const dir of ['user', 'server']) {
+    fs.mkdirSync(path.join(dataDir, dir), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, dir, 'languagepacks.json'), JSON.stringify(packs));
+  }
+}
+
 export async function startServer(tools: Tools, options: ServerOptions = {}): Promise<Server> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-vscode-'));
   const port = options.port ?? (await freePort());
@@ -57,6 +92,10 @@ export async function startServer(tools: Tools, options: ServerOptions = {}): Pr
   const tmp = path.join(dataDir, 'tmp');
   fs.mkdirSync(home, { recursive: true });
   fs.mkdirSync(tmp, { recursive: true });
+  const env = { ...process.env, ...options.env, HOME: home, TMPDIR: tmp };
+  if (options.locale === 'zh-cn') {
+    registerLanguagePack(dataDir);
+  }
   const args = [
     tools.serverMain,
     '--host', '127.0.0.1',
@@ -66,14 +105,13 @@ export async function startServer(tools: Tools, options: ServerOptions = {}): Pr
     '--enable-smoke-test-driver',
     '--disable-telemetry',
     '--disable-workspace-trust',
-    '--user-data-dir', path.join(dataDir, 'user'),
-    '--server-data-dir', path.join(dataDir, 'server'),
-    '--extensions-dir', path.join(dataDir, 'ext'),
+    ...dataDirArgs(dataDir),
+    ...(options.locale ? ['--locale', options.locale] : []),
   ];
   const child: ChildProcess = spawn(tools.node, args, {
     detached: true,
     stdio: options.verbose ? 'inherit' : 'ignore',
-    env: { ...process.env, ...options.env, HOME: home, TMPDIR: tmp },
+    env,
   });
   let exited = false;
   child.on('exit', () => (exited = true));

@@ -30,7 +30,7 @@ export interface HostRun {
 /** Starts VS Code with this folder as the extension under development, runs `testsPath`, returns its exit code. */
 export async function runInHost(run: HostRun): Promise<number> {
   const tools = ensureTools();
-  const server = await startServer(tools, run.server);
+  const server = await startServer(tools, { ...run.server, locale: run.locale });
   const browser = await launchBrowser(tools, path.join(server.dataDir, 'chromium'), run.locale);
   const timeoutMs = run.timeoutMs ?? 20 * 60_000;
   try {
