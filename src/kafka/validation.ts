@@ -9,7 +9,13 @@ export type ValidationReason =
   | 'username.empty'
   | 'username.instanceIdEmpty'
   | 'username.badInstanceId'
-  | 'username.badCharacters';
+  | 'username.badCharacters'
+  | 'position.empty'
+  | 'position.badOffset'
+  | 'position.badPartition'
+  | 'position.badTimestamp'
+  | 'position.unknown'
+  | 'group.empty';
 
 /** The one error type our parsers throw for bad input. Anything else escaping a parser is a bug. */
 export class ValidationError extends Error {
