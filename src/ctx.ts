@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Connections } from './clusters/connections';
 import { ClusterStore } from './clusters/store';
 import { askPassword } from './clusters/prompts';
+import { Consumers } from './consumers/registry';
 import type { ExplorerProvider } from './views/explorer';
 
 /** What the extension hands to tests and to other extensions through `activate()`'s return value. */
@@ -16,6 +17,8 @@ export interface ExtensionApi {
   readonly logUri: vscode.Uri;
   /** The `ckafka.explorer` tree's provider. */
   readonly explorer?: ExplorerProvider;
+  /** The running consumers, with their channel lines and the status bar's text. */
+  readonly consumers: Consumers;
 }
 
 /** A command is a small factory: given the context, it returns the handler VS Code calls. */
@@ -26,6 +29,7 @@ export class Ctx {
   readonly log: vscode.LogOutputChannel;
   readonly clusters: ClusterStore;
   readonly connections: Connections;
+  readonly consumers: Consumers;
   private readonly messages: string[] = [];
   /** Set by registerExplorer; commands refresh the tree through it. */
   explorer?: ExplorerProvider;
@@ -34,6 +38,7 @@ export class Ctx {
     this.log = this.own(vscode.window.createOutputChannel('CKafka', { log: true }));
     this.clusters = this.own(new ClusterStore(extension.secrets));
     this.connections = this.own(new Connections(this.clusters, askPassword));
+    this.consumers = this.own(new Consumers(this));
   }
 
   /** Registers `factory(this)` as the handler of `command`; failures are reported, never thrown at VS Code. */
@@ -94,6 +99,7 @@ export class Ctx {
       globalStorageUri: this.extension.globalStorageUri,
       logUri: this.extension.logUri,
       explorer: this.explorer,
+      consumers: this.consumers,
     };
   }
 }

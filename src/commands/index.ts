@@ -8,5 +8,8 @@ export { editCluster } from './editCluster';
 export { refresh } from './refresh';
 export { removeCluster } from './removeCluster';
 export { renameCluster } from './renameCluster';
+export { showConsumer } from './showConsumer';
 export { showOutput } from './showOutput';
+export { startConsumer } from './startConsumer';
+export { stopAllConsumers, stopConsumer } from './stopConsumer';
 export { testConnection } from './testConnection';
