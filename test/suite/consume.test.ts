@@ -221,7 +221,7 @@ describe('consumers', function () {
     assert.deepStrictEqual(nodes.map((n) => [n.contextValue, (n as { consumerId?: string }).consumerId]).sort(), [
       ['consumer', first.id],
       ['consumer', second.id],
-    ]);
+    ].sort());
 
     await producer.send({ topic, messages: [{ value: 'one' }] });
     await waitForRecords(first, 1);

@@ -66,6 +66,7 @@ describe('OutputBuffer', () => {
     for (let i = 0; i < 100_000; i++) {
       buffer.push(`l${i}`);
     }
+    assert.strictEqual(buffer.dropped, 100_000 - 50, 'only maxLines lines wait for the append');
     buffer.flush();
     const lines = sink.lines();
     assert.ok(lines.length <= 50);
