@@ -3,6 +3,7 @@ import { Connections } from './clusters/connections';
 import { ClusterStore } from './clusters/store';
 import { askPassword } from './clusters/prompts';
 import type { ExplorerNode, ExplorerProvider } from './views/explorer';
+import { Consumers } from './consumers/registry';
 
 /** What the extension hands to tests and to other extensions through `activate()`'s return value. */
 export interface ExtensionApi {
@@ -19,6 +20,8 @@ export interface ExtensionApi {
   /** The `ckafka.explorer` tree's provider, and its view (to reveal nodes). */
   readonly explorer?: ExplorerProvider;
   readonly explorerView?: vscode.TreeView<ExplorerNode>;
+  /** The running consumers, with their channel lines and the status bar's text. */
+  readonly consumers: Consumers;
 }
 
 /** A command is a small factory: given the context, it returns the handler VS Code calls. */
@@ -29,6 +32,7 @@ export class Ctx {
   readonly log: vscode.LogOutputChannel;
   readonly clusters: ClusterStore;
   readonly connections: Connections;
+  readonly consumers: Consumers;
   private readonly messages: string[] = [];
   private readonly prompts: string[] = [];
   /** Set by registerExplorer; commands refresh the tree through it. */
@@ -39,6 +43,7 @@ export class Ctx {
     this.log = this.own(vscode.window.createOutputChannel('CKafka', { log: true }));
     this.clusters = this.own(new ClusterStore(extension.secrets));
     this.connections = this.own(new Connections(this.clusters, askPassword));
+    this.consumers = this.own(new Consumers(this));
   }
 
   /** Registers `factory(this)` as the handler of `command`; failures are reported, never thrown at VS Code. */
@@ -113,6 +118,7 @@ export class Ctx {
       logUri: this.extension.logUri,
       explorer: this.explorer,
       explorerView: this.explorerView,
+      consumers: this.consumers,
     };
   }
 }

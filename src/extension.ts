@@ -25,11 +25,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   ctx.registerCommand('ckafka.deleteGroup', commands.deleteGroup);
   ctx.registerCommand('ckafka.produceSelection', commands.produceSelection);
   ctx.registerCommand('ckafka.produceSelectionAsLines', commands.produceSelectionAsLines);
+  ctx.registerCommand('ckafka.startConsumer', commands.startConsumer);
+  ctx.registerCommand('ckafka.stopConsumer', commands.stopConsumer);
+  ctx.registerCommand('ckafka.stopAllConsumers', commands.stopAllConsumers);
+  ctx.registerCommand('ckafka.showConsumer', commands.showConsumer);
   return ctx.api();
 }
 
-/** Disconnects every cluster before VS Code disposes the rest of context.subscriptions. */
+/** Stops every consumer (leaving its group) and disconnects every cluster before VS Code disposes the rest. */
 export async function deactivate(): Promise<void> {
+  await ctx?.consumers.stopAll();
   await ctx?.connections.disconnectAll();
   ctx = undefined;
 }

@@ -39,6 +39,18 @@ function message(reason: ValidationReason, value: string): string {
       return vscode.l10n.t('"partition" {0} is not a partition of the topic (partition/count).', value);
     case 'record.tooLarge':
       return vscode.l10n.t('the message is too large: {0} bytes, over the topic\'s max.message.bytes limit.', value);
+    case 'position.empty':
+      return vscode.l10n.t('Enter a value.');
+    case 'position.badOffset':
+      return vscode.l10n.t('"{0}" is not an offset: enter a whole number such as 42, or partition:offset such as 2:42.', value);
+    case 'position.badPartition':
+      return vscode.l10n.t('"{0}" is not a partition of this topic: partitions are numbered from 0.', value);
+    case 'position.badTimestamp':
+      return vscode.l10n.t('"{0}" is not a time: enter an ISO date-time such as 2026-11-24T08:00:00Z, or a time such as 10 minutes ago.', value);
+    case 'position.unknown':
+      return vscode.l10n.t('"{0}" is not a start position: use earliest, latest, an offset or a timestamp.', value);
+    case 'group.empty':
+      return vscode.l10n.t('Enter the name of the consumer group.');
   }
 }
 

@@ -9,5 +9,8 @@ export { produceSelection, produceSelectionAsLines } from './produce';
 export { refresh } from './refresh';
 export { removeCluster } from './removeCluster';
 export { renameCluster } from './renameCluster';
+export { showConsumer } from './showConsumer';
 export { showOutput } from './showOutput';
+export { startConsumer } from './startConsumer';
+export { stopAllConsumers, stopConsumer } from './stopConsumer';
 export { testConnection } from './testConnection';

@@ -16,7 +16,13 @@ export type ValidationReason =
   | 'record.key'
   | 'record.headers'
   | 'record.partition'
-  | 'record.tooLarge';
+  | 'record.tooLarge'
+  | 'position.empty'
+  | 'position.badOffset'
+  | 'position.badPartition'
+  | 'position.badTimestamp'
+  | 'position.unknown'
+  | 'group.empty';
 
 /** The one error type our parsers throw for bad input. Anything else escaping a parser is a bug. */
 export class ValidationError extends Error {

@@ -8,6 +8,7 @@ import { EndOffsetsCache, filterTopics, GroupLag, loadBrokers, loadGroup, loadGr
 import {
   BrokerNode,
   ClusterNode,
+  ConsumerNode,
   ErrorNode,
   ExplorerNode,
   FolderKind,
@@ -42,6 +43,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   /** The cluster nodes, in settings order; built on first use. */
   private roots: ClusterNode[] | undefined;
   private readonly children = new WeakMap<ExplorerNode, Promise<ExplorerNode[]>>();
+  /** Each cluster's folder nodes, kept so that showing or hiding Running Consumers reloads no other folder. */
+  private readonly folders = new WeakMap<ClusterNode, Map<FolderKind, FolderNode>>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: Ctx) {
@@ -49,6 +52,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       this.changed,
       ctx.clusters.onDidChange((change) => this.clustersChanged(change)),
       ctx.connections.onDidChangeStatus((id) => this.statusChanged(id)),
+      ctx.consumers.onDidChange((consumer) => this.consumersChanged(consumer.cluster.id)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('ckafka.explorer')) {
           void this.refreshFolders('topics');
@@ -94,6 +98,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     }
     if (node.kind === 'group') {
       node.stale = true;
+    }
+    if (node.kind === 'cluster') {
+      this.folders.delete(node);
     }
     this.children.delete(node);
     this.changed.fire(node);
@@ -148,6 +155,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       if (kept.status === 'error') {
         // A new password may have been stored: try again.
         this.children.delete(kept);
+        this.folders.delete(kept);
       }
       return kept;
     });
@@ -161,10 +169,39 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       if (node.status === 'error' && status === 'idle') {
         // The failed client was dropped (new password, edited settings): load again rather than keep the error nodes.
         this.children.delete(node);
+        this.folders.delete(node);
       }
       node.setStatus(status);
       this.changed.fire(node);
     }
+  }
+
+  /** Shows, updates or hides the cluster's Running Consumers folder. */
+  private consumersChanged(clusterId: string): void {
+    const node = this.roots?.find((n) => n.cluster.id === clusterId);
+    if (!node) {
+      return;
+    }
+    const folder = this.folders.get(node)?.get('consumers');
+    if (folder) {
+      this.children.delete(folder);
+    }
+    this.children.delete(node);
+    this.changed.fire(node);
+  }
+
+  private folder(cluster: ClusterNode, kind: FolderKind): FolderNode {
+    let byKind = this.folders.get(cluster);
+    if (!byKind) {
+      byKind = new Map();
+      this.folders.set(cluster, byKind);
+    }
+    let folder = byKind.get(kind);
+    if (!folder) {
+      folder = new FolderNode(kind, cluster);
+      byKind.set(kind, folder);
+    }
+    return folder;
   }
 
   private updateClusterCount(): void {
@@ -173,8 +210,14 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
 
   private load(node: ExplorerNode): Promise<ExplorerNode[]> {
     switch (node.kind) {
-      case 'cluster':
-        return Promise.resolve((['topics', 'groups', 'brokers'] as const).map((kind) => new FolderNode(kind, node)));
+      case 'cluster': {
+        const kinds: FolderKind[] = this.ctx.consumers.forCluster(node.cluster.id).length > 0 ? ['consumers', 'topics', 'groups', 'brokers'] : ['topics', 'groups', 'brokers'];
+        return Promise.resolve(kinds.map((kind) => this.folder(node, kind)));
+      }
+      case 'consumers': {
+        const consumers = this.ctx.consumers.forCluster(node.cluster.id);
+        return Promise.resolve(consumers.length > 0 ? consumers.map((c) => new ConsumerNode(node, c)) : [new MessageNode(node, vscode.l10n.t('No running consumers'))]);
+      }
       case 'topics':
         return this.guard(node, 'topics', async (admin) => {
           const all = await loadTopics(admin);

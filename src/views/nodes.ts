@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ClusterStatus } from '../clusters/connections';
+import type { RunningConsumer } from '../consumers/running';
 import { hintFor } from '../clusters/hints';
 import type { ClusterSettings } from '../kafka/cluster';
 import type { Failure } from '../kafka/errors';
@@ -14,9 +15,9 @@ import type { BrokerInfo, GroupInfo, GroupLag, GroupMember, GroupPartitionLag, P
 export type ExplorerNode = LoadableNode | ErrorNode | MessageNode;
 
 /** Nodes that can have an error or message node under them. */
-export type LoadableNode = ClusterNode | FolderNode | TopicNode | PartitionNode | GroupNode | MemberNode | GroupPartitionNode | BrokerNode;
+export type LoadableNode = ClusterNode | FolderNode | TopicNode | PartitionNode | GroupNode | MemberNode | GroupPartitionNode | BrokerNode | ConsumerNode;
 
-export type FolderKind = 'topics' | 'groups' | 'brokers';
+export type FolderKind = 'topics' | 'groups' | 'brokers' | 'consumers';
 
 /** Why a load failed: a classified Kafka failure, or the user dismissed the password prompt. */
 export type LoadFailure = Failure | { cause: 'cancelled'; detail: string };
@@ -93,7 +94,7 @@ export class FolderNode extends vscode.TreeItem {
     this.cluster = parent.cluster;
     this.id = `${parent.id}/${kind}`;
     this.contextValue = kind;
-    this.iconPath = new vscode.ThemeIcon(kind === 'topics' ? 'list-unordered' : kind === 'groups' ? 'organization' : 'server-environment');
+    this.iconPath = new vscode.ThemeIcon(kind === 'topics' ? 'list-unordered' : kind === 'groups' ? 'organization' : kind === 'consumers' ? 'radio-tower' : 'server-environment');
   }
 
   readonly cluster: ClusterSettings;
@@ -106,6 +107,8 @@ export class FolderNode extends vscode.TreeItem {
         return vscode.l10n.t('Consumer Groups');
       case 'brokers':
         return vscode.l10n.t('Brokers');
+      case 'consumers':
+        return vscode.l10n.t('Running Consumers');
     }
   }
 }
@@ -245,6 +248,32 @@ export class BrokerNode extends vscode.TreeItem {
     this.contextValue = 'broker';
     this.iconPath = new vscode.ThemeIcon(broker.controller ? 'star-full' : 'server');
     this.description = broker.controller ? vscode.l10n.t('{0} · controller', this.name) : this.name;
+  }
+}
+
+/** A consumer the user started on this cluster; its inline action stops it, clicking it shows its output. */
+export class ConsumerNode extends vscode.TreeItem {
+  readonly kind = 'consumer';
+  readonly cluster: ClusterSettings;
+  /** The topic. */
+  readonly name: string;
+  readonly consumerId: string;
+
+  constructor(
+    readonly parent: FolderNode,
+    consumer: RunningConsumer,
+  ) {
+    super(consumer.topic, None);
+    this.cluster = parent.cluster;
+    this.name = consumer.topic;
+    this.consumerId = consumer.id;
+    this.id = `${parent.id}/${consumer.id}`;
+    this.contextValue = 'consumer';
+    const reconnecting = consumer.state === 'reconnecting';
+    this.iconPath = reconnecting ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('radio-tower');
+    this.description = reconnecting ? vscode.l10n.t('{0} · reconnecting', consumer.groupId) : consumer.groupId;
+    this.tooltip = vscode.l10n.t('{0}: consuming {1} as group {2}', consumer.channelName, consumer.topic, consumer.groupId);
+    this.command = { command: 'ckafka.showConsumer', title: vscode.l10n.t('Show Consumer Output'), arguments: [consumer.id] };
   }
 }
 

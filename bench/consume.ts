@@ -1,0 +1,224 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startTarget, Target } from '../test/integration/env';
+import { kafkaConfig } from '../src/kafka/cluster';
+import { ConsumerSession, ephemeralGroupId } from '../src/kafka/consume';
+import { DEFAULT_FORMAT } from '../src/kafka/format';
+import { OutputBuffer, OutputSink } from '../src/kafka/output';
+import { RecordPrinter } from '../src/kafka/printer';
+import { describe, Figure, median, seconds } from './common';
+
+/**
+ * `npm run bench:consume`: how fast a consumer brings records already on a topic into its output, through
+ * the extension's own path (ConsumerSession → RecordPrinter → OutputBuffer, default settings) into a sink
+ * standing in for the output channel, against `kcat -C -e -o beginning` writing to /dev/null, on the same
+ * local broker. Then the memory the same path needs while 1,000,000 records stream through a live consumer.
+ *
+ * BENCH_RECORDS (200000), BENCH_ROUNDS (3), BENCH_PARTITIONS (3), BENCH_MEMORY_RECORDS (1000000; 0 skips).
+ */
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 3);
+const MEMORY_RECORDS = Number(process.env.BENCH_MEMORY_RECORDS ?? 1_000_000);
+const VALUE_BYTES = 100;
+const MAX_LINES = 10_000;
+
+/** What the output channel would receive: counted, and the last text kept as the channel would keep it. */
+class ChannelStandIn implements OutputSink {
+  appends = 0;
+  replaces = 0;
+  chars = 0;
+  append(text: string): void {
+    this.appends++;
+    this.chars += text.length;
+  }
+  replace(text: string): void {
+    this.replaces++;
+    this.chars += text.length;
+  }
+}
+
+function kcatSecurity(target: Target): string[] {
+  const args = ['-b', target.bootstrap, '-X', `security.protocol=${target.protocol.toLowerCase()}`];
+  if (target.protocol !== 'PLAINTEXT') {
+    args.push('-X', `sasl.mechanisms=${target.mechanism}`, '-X', `sasl.username=${target.username}`, '-X', `sasl.password=${target.password}`);
+  }
+  return args;
+}
+
+/** Runs kcat with stdin from a file (or nothing) and stdout to /dev/null; rejects when it fails. */
+function kcatQuiet(target: Target, args: string[], inputFile?: string): { child: ChildProcess; done: Promise<void> } {
+  const stdin = inputFile ? fs.openSync(inputFile, 'r') : 'ignore';
+  const devNull = fs.openSync('/dev/null', 'w');
+  const child = spawn('kcat', [...kcatSecurity(target), ...args], { stdio: [stdin, devNull, 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (typeof stdin === 'number') {
+        fs.closeSync(stdin);
+      }
+      fs.closeSync(devNull);
+      if (code === 0) {
+        resolve();
+      } else {
+        reject(new Error(`kcat ${args.join(' ')} exited with ${code}: ${stderr}`));
+      }
+    });
+  });
+  return { child, done };
+}
+
+/** A file of `count` lines of VALUE_BYTES printable bytes, for kcat -P. */
+function recordsFile(count: number): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-bench-')), 'records.txt');
+  const fd = fs.openSync(file, 'w');
+  const chunk = 10_000;
+  for (let written = 0; written < count; written += chunk) {
+    const lines: string[] = [];
+    for (let i = written; i < Math.min(count, written + chunk); i++) {
+      lines.push(`${String(i).padStart(10, '0')} ${'x'.repeat(VALUE_BYTES - 11)}`);
+    }
+    fs.writeSync(fd, `${lines.join('\n')}\n`);
+  }
+  fs.closeSync(fd);
+  return file;
+}
+
+async function createTopic(target: Target, topic: string): Promise<void> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({ brokers: target.bootstrap.split(','), sasl: { mechanism: 'plain', username: target.username, password: target.password }, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
+  await admin.disconnect();
+}
+
+/** A consumer wired as the extension wires it, reading `topic` from the beginning. */
+function consumerOf(target: Target, topic: string) {
+  const sink = new ChannelStandIn();
+  const buffer = new OutputBuffer(sink, { maxLines: MAX_LINES, droppedNote: (n) => `${n} older lines were dropped` });
+  const printer = new RecordPrinter(buffer, DEFAULT_FORMAT);
+  const config = kafkaConfig(
+    { id: 'bench', name: 'bench', bootstrapServers: target.bootstrap, securityProtocol: target.protocol, saslMechanism: target.mechanism, username: target.username },
+    target.password,
+  );
+  const session = new ConsumerSession(config, { topic, groupId: ephemeralGroupId('bench'), ephemeral: true, from: { kind: 'earliest' }, onBatch: printer.onBatch });
+  return { sink, buffer, printer, session };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function throughput(): Promise<void> {
+  const target = await startTarget();
+  const topic = 'bench-consume';
+  await createTopic(target, topic);
+  const input = recordsFile(RECORDS);
+  await kcatQuiet(target, ['-P', '-t', topic], input).done;
+  fs.rmSync(path.dirname(input), { recursive: true });
+
+  const figure: Figure = { name: `consume ${RECORDS.toLocaleString('en')} records of ${VALUE_BYTES} bytes`, unit: 'records/s', ours: [], reference: [], better: 'higher' };
+  const flushRates: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const kcatSeconds = await seconds(() => kcatQuiet(target, ['-C', '-t', topic, '-e', '-o', 'beginning', '-q']).done);
+    figure.reference.push(RECORDS / kcatSeconds);
+
+    const c = consumerOf(target, topic);
+    const ourSeconds = await seconds(async () => {
+      await c.session.start();
+      await until(() => c.printer.received >= RECORDS);
+      c.buffer.flush();
+    });
+    await c.session.stop();
+    c.buffer.close();
+    if (c.printer.received !== RECORDS) {
+      throw new Error(`received ${c.printer.received} records, expected ${RECORDS}`);
+    }
+    figure.ours.push(RECORDS / ourSeconds);
+    flushRates.push((c.sink.appends + c.sink.replaces) / ourSeconds);
+    console.log(`  round ${round + 1}: ours ${Math.round(RECORDS / ourSeconds).toLocaleString('en')} records/s (${c.sink.appends} appends, ${c.sink.replaces} replaces), kcat ${Math.round(RECORDS / kcatSeconds).toLocaleString('en')} records/s`);
+  }
+  console.log(describe(figure));
+  console.log(`sink calls per second (appends + replaces): median ${median(flushRates).toFixed(1)}`);
+  await target.local?.stop();
+}
+
+/** Starts a broker in a child process, so that its stored records do not count in this process's memory. */
+async function brokerProcess(): Promise<{ target: Target; child: ChildProcess }> {
+  const brokerModule = path.join(__dirname, '..', 'test', 'broker');
+  const script = `require(${JSON.stringify(brokerModule)}).startBroker().then((b) => console.log(JSON.stringify({ bootstrap: b.bootstrap, users: b.users })))`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout?.once('data', (d: Buffer) => resolve(d.toString()));
+    child.once('exit', (code) => reject(new Error(`broker process exited with ${code}`)));
+  });
+  const { bootstrap, users } = JSON.parse(line) as { bootstrap: string; users: Record<string, string> };
+  const [username, password] = Object.entries(users)[0];
+  return { target: { bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', username, password }, child };
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+async function memory(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const { target, child } = await brokerProcess();
+  try {
+    const topic = 'bench-memory';
+    await createTopic(target, topic);
+    const input = recordsFile(MEMORY_RECORDS);
+    const c = consumerOf(target, topic);
+    await c.session.start();
+    gc?.();
+    const before = process.memoryUsage();
+    let peakRss = before.rss;
+    let peakHeap = before.heapUsed;
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage();
+      peakRss = Math.max(peakRss, now.rss);
+      peakHeap = Math.max(peakHeap, now.heapUsed);
+    }, 100);
+    const started = process.hrtime.bigint();
+    const producing = kcatQuiet(target, ['-P', '-t', topic], input).done;
+    await until(() => c.printer.received >= MEMORY_RECORDS);
+    c.buffer.flush();
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+    await producing;
+    clearInterval(sampler);
+    gc?.();
+    const after = process.memoryUsage();
+    console.log(
+      `memory while ${MEMORY_RECORDS.toLocaleString('en')} records of ${VALUE_BYTES} bytes stream through a live consumer (produced by kcat meanwhile, ${Math.round(MEMORY_RECORDS / elapsed).toLocaleString('en')} records/s):`,
+    );
+    console.log(`  rss: before ${mb(before.rss)}, peak ${mb(peakRss)}, after${gc ? ' (after gc)' : ''} ${mb(after.rss)}; growth at peak ${mb(peakRss - before.rss)}, at the end ${mb(after.rss - before.rss)}`);
+    console.log(`  heap used: before ${mb(before.heapUsed)}, peak ${mb(peakHeap)}, after ${mb(after.heapUsed)}`);
+    console.log(`  channel stand-in: ${c.sink.appends} appends, ${c.sink.replaces} replaces, ${c.buffer.lines().length} lines kept (maxLines ${MAX_LINES}), ${c.buffer.dropped.toLocaleString('en')} dropped`);
+    if (!gc) {
+      console.log('  (run with node --expose-gc for figures after garbage collection)');
+    }
+    await c.session.stop();
+    c.buffer.close();
+    fs.rmSync(path.dirname(input), { recursive: true });
+  } finally {
+    child.kill();
+  }
+}
+
+async function main(): Promise<void> {
+  await throughput();
+  if (MEMORY_RECORDS > 0) {
+    await memory();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import { timeouts } from '../clusters/connections';
+import type { Ctx } from '../ctx';
+import { kafkaConfig, usesSasl } from '../kafka/cluster';
+import { ephemeralGroupId } from '../kafka/consume';
+import type { Failure } from '../kafka/errors';
+import { ConsumerObserver, ConsumerTarget, failureText, RunningConsumer } from './running';
+import { consumerSettings } from './settings';
+import { ConsumerStatusBar } from './statusBar';
+
+/**
+ * The consumers the user started, by id. It keeps the status bar and the tree informed, passes setting
+ * changes on, and stops everything on deactivate. A stopped consumer's channel stays readable until
+ * another consumer on the same cluster and topic starts, or the extension is deactivated.
+ */
+export class Consumers implements vscode.Disposable {
+  private readonly running = new Map<string, RunningConsumer>();
+  /** Channels of stopped consumers, by channel name. */
+  private readonly finished = new Map<string, RunningConsumer>();
+  private nextId = 1;
+  private readonly changed = new vscode.EventEmitter<RunningConsumer>();
+  /** Fires when a consumer starts, changes state or stops. */
+  readonly onDidChange = this.changed.event;
+  readonly statusBar = new ConsumerStatusBar();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly observer: ConsumerObserver;
+
+  constructor(private readonly ctx: Ctx) {
+    this.observer = {
+      log: ctx.log,
+      changed: (consumer) => this.fire(consumer),
+      failed: (consumer, failure) => this.failed(consumer, failure),
+    };
+    this.subscriptions.push(
+      this.changed,
+      this.statusBar,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('ckafka.consumer')) {
+          const settings = consumerSettings();
+          this.running.forEach((c) => c.applySettings(settings));
+        }
+      }),
+    );
+  }
+
+  list(): RunningConsumer[] {
+    return [...this.running.values()];
+  }
+
+  get(id: string): RunningConsumer | undefined {
+    return this.running.get(id);
+  }
+
+  forCluster(clusterId: string): RunningConsumer[] {
+    return this.list().filter((c) => c.cluster.id === clusterId);
+  }
+
+  /** A fresh ephemeral group name for this machine. */
+  ephemeralGroupId(): string {
+    return ephemeralGroupId(vscode.env.machineId);
+  }
+
+  /**
+   * Starts a consumer and resolves once it has joined its group. On failure nothing keeps running; the
+   * channel stays open with what happened, and the error is thrown for the command to report.
+   */
+  async start(target: ConsumerTarget): Promise<RunningConsumer> {
+    const password = usesSasl(target.cluster) ? await this.ctx.connections.password(target.cluster) : undefined;
+    const config = kafkaConfig(target.cluster, password, timeouts());
+    const consumer = new RunningConsumer(`consumer-${this.nextId++}`, target, config, consumerSettings(), this.observer);
+    const previous = this.finished.get(consumer.channelName);
+    previous?.disposeChannel();
+    this.finished.delete(consumer.channelName);
+    this.running.set(consumer.id, consumer);
+    this.fire(consumer);
+    try {
+      await consumer.start();
+    } catch (error) {
+      this.running.delete(consumer.id);
+      this.retire(consumer);
+      this.fire(consumer);
+      throw error;
+    }
+    this.fire(consumer);
+    return consumer;
+  }
+
+  /** Stops one consumer; false when no consumer has this id. */
+  async stop(id: string): Promise<boolean> {
+    const consumer = this.running.get(id);
+    if (!consumer) {
+      return false;
+    }
+    this.running.delete(id);
+    this.fire(consumer);
+    await consumer.stop();
+    this.retire(consumer);
+    return true;
+  }
+
+  /** Stops every consumer; resolves with how many were stopped. */
+  async stopAll(): Promise<number> {
+    const ids = [...this.running.keys()];
+    await Promise.all(ids.map((id) => this.stop(id)));
+    return ids.length;
+  }
+
+  private failed(consumer: RunningConsumer, failure: Failure): void {
+    if (this.running.delete(consumer.id)) {
+      void consumer.stop().then(() => this.retire(consumer));
+      void this.ctx.showError(vscode.l10n.t('The consumer on {0} stopped: {1}', consumer.topic, failureText(failure)));
+    }
+  }
+
+  /** Keeps a stopped consumer's channel readable, closing an older one of the same name. */
+  private retire(consumer: RunningConsumer): void {
+    const older = this.finished.get(consumer.channelName);
+    if (older && older !== consumer) {
+      older.disposeChannel();
+    }
+    this.finished.set(consumer.channelName, consumer);
+  }
+
+  private fire(consumer: RunningConsumer): void {
+    this.statusBar.update(this.list());
+    this.changed.fire(consumer);
+  }
+
+  dispose(): void {
+    void this.stopAll().then(() => {
+      this.finished.forEach((c) => c.disposeChannel());
+      this.finished.clear();
+    });
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+}

@@ -1,0 +1,212 @@
+import type { KafkaConfig } from 'kafkajs';
+import * as vscode from 'vscode';
+import { hintFor } from '../clusters/hints';
+import type { ClusterSettings } from '../kafka/cluster';
+import { ConsumerEvent, ConsumerSession, ConsumerState } from '../kafka/consume';
+import type { Failure } from '../kafka/errors';
+import { OutputBuffer } from '../kafka/output';
+import type { StartPosition } from '../kafka/position';
+import { RecordPrinter } from '../kafka/printer';
+import { ChannelSink } from './channel';
+import { ConsumerSettings } from './settings';
+
+/** What to consume: a topic of a cluster, where to start, and with which group. */
+export interface ConsumerTarget {
+  cluster: ClusterSettings;
+  topic: string;
+  from: StartPosition;
+  groupId: string;
+  /** Deleted when the consumer stops; a named group keeps its committed offsets. */
+  ephemeral: boolean;
+}
+
+/** How a running consumer tells the registry about itself. */
+export interface ConsumerObserver {
+  changed(consumer: RunningConsumer): void;
+  /** A failure that ended the consumer after it had started. */
+  failed(consumer: RunningConsumer, failure: Failure): void;
+  log: vscode.LogOutputChannel;
+}
+
+/** The user-facing words for a failure: the console hint, or the raw detail when there is none. */
+export function failureText(failure: Failure): string {
+  return failure.cause === 'other' ? failure.detail : hintFor(failure.cause);
+}
+
+export function describePosition(from: StartPosition): string {
+  switch (from.kind) {
+    case 'earliest':
+      return vscode.l10n.t('the earliest offset');
+    case 'latest':
+      return vscode.l10n.t('the latest offset (new records only)');
+    case 'offset':
+      return from.partition === undefined
+        ? vscode.l10n.t('offset {0} on every partition', from.offset)
+        : vscode.l10n.t('offset {0} of partition {1} (only that partition is read)', from.offset, from.partition);
+    case 'timestamp':
+      return vscode.l10n.t('the first record at or after {0}', new Date(from.timestamp).toISOString());
+  }
+}
+
+function clock(): string {
+  return new Date().toTimeString().slice(0, 8);
+}
+
+/**
+ * One consumer the user started: its session, the formatting and batching into its own output channel
+ * `CKafka: <cluster>/<topic>`, and what the status bar and the tree show about it.
+ */
+export class RunningConsumer {
+  readonly channelName: string;
+  readonly channel: vscode.OutputChannel;
+  private readonly buffer: OutputBuffer;
+  private readonly printer: RecordPrinter;
+  private readonly session: ConsumerSession;
+  private stopped: Promise<void> | undefined;
+  /** The last failure that made the consumer reconnect or stop. */
+  lastFailure: Failure | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly target: ConsumerTarget,
+    config: KafkaConfig,
+    settings: ConsumerSettings,
+    private readonly observer: ConsumerObserver,
+  ) {
+    this.channelName = `CKafka: ${target.cluster.name}/${target.topic}`;
+    this.channel = vscode.window.createOutputChannel(this.channelName);
+    this.buffer = new OutputBuffer(new ChannelSink(this.channel), {
+      maxLines: settings.maxLines,
+      droppedNote: (dropped) => this.note(vscode.l10n.t('{0} older lines were dropped to keep this channel within ckafka.consumer.maxLines ({1}).', dropped, this.maxLines)),
+    });
+    this.maxLines = settings.maxLines;
+    this.printer = new RecordPrinter(this.buffer, settings.format);
+    this.session = new ConsumerSession(config, {
+      topic: target.topic,
+      groupId: target.groupId,
+      ephemeral: target.ephemeral,
+      from: target.from,
+      onBatch: this.printer.onBatch,
+      onEvent: (event) => this.onEvent(event),
+    });
+  }
+
+  private maxLines: number;
+
+  get cluster(): ClusterSettings {
+    return this.target.cluster;
+  }
+
+  get topic(): string {
+    return this.target.topic;
+  }
+
+  get groupId(): string {
+    return this.target.groupId;
+  }
+
+  get state(): ConsumerState {
+    return this.session.state;
+  }
+
+  /** Records received so far. */
+  get received(): number {
+    return this.printer.received;
+  }
+
+  /** The lines the output channel holds now (VS Code offers no way to read a channel back). */
+  lines(): readonly string[] {
+    return this.buffer.lines();
+  }
+
+  /** Appends to the channel that many times so far; at most about 10 a second. */
+  get flushes(): number {
+    return this.buffer.flushes;
+  }
+
+  applySettings(settings: ConsumerSettings): void {
+    this.printer.setFormat(settings.format);
+    this.buffer.setMaxLines(settings.maxLines);
+    this.maxLines = settings.maxLines;
+  }
+
+  /** Shows the channel, starts the session and resolves once the group is joined; rejects with its failure. */
+  async start(): Promise<void> {
+    const { cluster, topic, groupId, ephemeral, from } = this.target;
+    this.channel.show(true);
+    this.say(vscode.l10n.t('Starting a consumer on topic {0} of {1} from {2}.', topic, cluster.name, describePosition(from)));
+    this.say(
+      ephemeral
+        ? vscode.l10n.t('Consumer group {0}: ephemeral, deleted when the consumer stops.', groupId)
+        : vscode.l10n.t('Consumer group {0}: reads from and commits its offsets, as an application would; it is kept when the consumer stops.', groupId),
+    );
+    this.observer.log.info(`consumer ${this.id}: starting on "${topic}" of "${cluster.name}", group "${groupId}"${ephemeral ? ' (ephemeral)' : ''}, from ${from.kind}`);
+    try {
+      await this.session.start();
+    } catch (error) {
+      this.buffer.close();
+      throw error;
+    }
+  }
+
+  /** Stops the session (leaving the group, deleting an ephemeral one) and appends the last lines. */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
+    const deleted = await this.session.stop();
+    const { groupId, ephemeral } = this.target;
+    this.say(vscode.l10n.t('Consumer stopped after {0} records.', this.received));
+    if (ephemeral && deleted === true) {
+      this.say(vscode.l10n.t('Consumer group {0} was deleted.', groupId));
+    } else if (ephemeral) {
+      this.say(vscode.l10n.t('Consumer group {0} could not be deleted; the broker removes it once its offsets expire.', groupId));
+    }
+    this.buffer.close();
+    this.observer.log.info(`consumer ${this.id}: stopped after ${this.received} records; group "${groupId}" ${ephemeral ? (deleted ? 'deleted' : 'not deleted') : 'kept'}`);
+  }
+
+  /** Disposes the channel; called when the channel is no longer wanted. */
+  disposeChannel(): void {
+    this.channel.dispose();
+  }
+
+  private onEvent(event: ConsumerEvent): void {
+    switch (event.type) {
+      case 'joined': {
+        const partitions = event.partitions.join(', ');
+        if (event.reconnected) {
+          this.lastFailure = undefined;
+          this.say(vscode.l10n.t('Reconnected; reading partitions {0} again from where the output stopped.', partitions));
+          this.observer.log.info(`consumer ${this.id}: reconnected`);
+        } else {
+          this.say(vscode.l10n.t('Joined the group; reading partitions {0}.', partitions || vscode.l10n.t('none')));
+        }
+        break;
+      }
+      case 'connectionLost':
+        this.lastFailure = event.failure;
+        this.say(vscode.l10n.t('Connection lost: {0} Retrying in {1} s…', failureText(event.failure), Math.round(event.retryInMs / 100) / 10));
+        this.observer.log.warn(`consumer ${this.id}: connection lost (${event.failure.cause}): ${event.failure.detail}; retrying in ${event.retryInMs} ms`);
+        break;
+      case 'failed':
+        this.lastFailure = event.failure;
+        this.say(vscode.l10n.t('The consumer stopped: {0}', failureText(event.failure)));
+        this.observer.log.error(`consumer ${this.id}: failed (${event.failure.cause}): ${event.failure.detail}`);
+        this.observer.failed(this, event.failure);
+        break;
+    }
+    this.observer.changed(this);
+  }
+
+  private note(text: string): string {
+    return `[${clock()}] ${text}`;
+  }
+
+  /** A line of the consumer's own, between the records. */
+  private say(text: string): void {
+    this.buffer.push(this.note(text));
+  }
+}

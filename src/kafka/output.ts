@@ -1,0 +1,169 @@
+/** Where a consumer's lines go: an output channel in VS Code, anything else in plain Node. */
+export interface OutputSink {
+  /** Adds text at the end; the text ends with a line break. */
+  append(text: string): void;
+  /** Replaces everything with the text. */
+  replace(text: string): void;
+}
+
+export interface OutputBufferOptions {
+  /** The most lines the sink holds; older lines give way to a note saying how many were dropped. */
+  maxLines: number;
+  /** Time between two appends to the sink; 100 ms gives at most 10 appends a second. */
+  flushIntervalMs?: number;
+  /** Characters waiting for the next append beyond which `full` is true and the consumer should wait. */
+  maxPendingChars?: number;
+  /** The line shown above the kept lines once `dropped` older lines were removed; localized by the caller. */
+  droppedNote: (dropped: number) => string;
+}
+
+const DEFAULT_FLUSH_MS = 100;
+const DEFAULT_MAX_PENDING_CHARS = 8_000_000;
+/** After trimming, the sink keeps this share of maxLines, so trimming happens in steps, not on every append. */
+const KEEP_SHARE = 0.75;
+
+/**
+ * Collects lines and hands them to the sink in one append per interval, never one per line. The sink
+ * holds at most `maxLines` lines: when an append would go past that, the sink's content is replaced with
+ * the newest lines under a note counting the dropped ones. Lines waiting for the next append are bounded
+ * too: beyond `maxLines` the oldest are dropped at once (they could never be shown), and `full` tells the
+ * producer of lines to wait for `drained()` when they hold too many characters.
+ */
+export class OutputBuffer {
+  private pending: string[] = [];
+  /** Index of the first pending line still wanted; the ones before it were dropped. */
+  private pendingStart = 0;
+  private pendingChars = 0;
+  /** Exactly what the sink holds, line by line (the drop note first, when there is one). */
+  private shown: string[] = [];
+  private hasNote = false;
+  private droppedCount = 0;
+  /** The dropped count the note in the sink shows. */
+  private notedCount = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private waiters: (() => void)[] = [];
+  private closed = false;
+  private flushCount = 0;
+
+  constructor(
+    private readonly sink: OutputSink,
+    private options: OutputBufferOptions,
+  ) {}
+
+  /** Applies a new line limit from the next append on. */
+  setMaxLines(maxLines: number): void {
+    this.options = { ...this.options, maxLines };
+  }
+
+  private get maxLines(): number {
+    return Math.max(10, Math.floor(this.options.maxLines));
+  }
+
+  /** Queues one line (it must hold no line break); the next append carries it. */
+  push(line: string): void {
+    if (this.closed) {
+      return;
+    }
+    this.pending.push(line);
+    this.pendingChars += line.length;
+    if (this.pending.length - this.pendingStart > this.maxLines) {
+      this.dropPendingHead();
+    }
+    if (this.timer === undefined) {
+      this.timer = setTimeout(() => this.flush(), this.options.flushIntervalMs ?? DEFAULT_FLUSH_MS);
+    }
+  }
+
+  /** Queues several lines. */
+  pushAll(lines: readonly string[]): void {
+    for (const line of lines) {
+      this.push(line);
+    }
+  }
+
+  /** True when the queued lines hold so many characters that the consumer should stop fetching for a while. */
+  get full(): boolean {
+    return this.pendingChars >= (this.options.maxPendingChars ?? DEFAULT_MAX_PENDING_CHARS);
+  }
+
+  /** Resolves after the next append (at once when nothing waits). */
+  drained(): Promise<void> {
+    if (this.pending.length === this.pendingStart || this.closed) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Lines dropped so far, to keep within maxLines. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** How many appends or replaces reached the sink. */
+  get flushes(): number {
+    return this.flushCount;
+  }
+
+  /** The lines the sink holds now. */
+  lines(): readonly string[] {
+    return this.shown;
+  }
+
+  /** Hands every queued line to the sink now. */
+  flush(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const incoming = this.pendingStart === 0 ? this.pending : this.pending.slice(this.pendingStart);
+    this.pending = [];
+    this.pendingStart = 0;
+    this.pendingChars = 0;
+    if (incoming.length > 0) {
+      this.flushCount++;
+      if (this.shown.length + incoming.length <= this.maxLines && this.notedCount === this.droppedCount) {
+        this.sink.append(`${incoming.join('\n')}\n`);
+        for (const line of incoming) {
+          this.shown.push(line);
+        }
+      } else {
+        this.trimAndReplace(incoming);
+      }
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((wake) => wake());
+  }
+
+  /** Appends what is queued and stops the timer; later pushes are ignored. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  private trimAndReplace(incoming: string[]): void {
+    const keep = Math.max(1, Math.floor(this.maxLines * KEEP_SHARE) - 1);
+    const old = this.hasNote ? this.shown.slice(1) : this.shown;
+    const total = old.length + incoming.length;
+    const kept = incoming.length >= keep ? incoming.slice(incoming.length - keep) : [...old.slice(old.length - (keep - incoming.length)), ...incoming];
+    this.droppedCount += total - kept.length;
+    this.notedCount = this.droppedCount;
+    this.shown = [this.options.droppedNote(this.droppedCount), ...kept];
+    this.hasNote = true;
+    this.sink.replace(`${this.shown.join('\n')}\n`);
+  }
+
+  /** Drops the oldest queued lines beyond maxLines: they would be trimmed away at the next append anyway. */
+  private dropPendingHead(): void {
+    const excess = this.pending.length - this.pendingStart - this.maxLines;
+    for (let i = 0; i < excess; i++) {
+      this.pendingChars -= this.pending[this.pendingStart + i].length;
+    }
+    this.pendingStart += excess;
+    this.droppedCount += excess;
+    if (this.pendingStart > 4096 && this.pendingStart * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.pendingStart);
+      this.pendingStart = 0;
+    }
+  }
+}
