@@ -1,6 +1,7 @@
-import { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import * as vscode from 'vscode';
 import { ClusterSettings, DEFAULT_TIMEOUTS, kafkaConfig, usesSasl } from '../kafka/cluster';
+import { kafkajs } from '../kafka/lib';
 import { createProducer } from '../kafka/produce/send';
 import { ClusterStore } from './store';
 
@@ -49,7 +50,7 @@ export class Connections implements vscode.Disposable {
       return existing.kafka;
     }
     const password = usesSasl(cluster) ? await this.password(cluster) : undefined;
-    const kafka = new Kafka(kafkaConfig(cluster, password, timeouts()));
+    const kafka = new (kafkajs().Kafka)(kafkaConfig(cluster, password, timeouts()));
     this.entries.set(cluster.id, { kafka });
     return kafka;
   }

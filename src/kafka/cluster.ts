@@ -1,6 +1,7 @@
 import * as fs from 'fs';
-import { KafkaConfig, logLevel, SASLOptions } from 'kafkajs';
+import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { formatBrokerAddress, parseBootstrapServers } from './connection';
+import { kafkajs } from './lib';
 
 export type SecurityProtocol = 'SASL_PLAINTEXT' | 'SASL_SSL' | 'PLAINTEXT';
 export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
@@ -61,7 +62,7 @@ export function kafkaConfig(settings: ClusterSettings, password: string | undefi
     requestTimeout: timeouts.requestTimeoutMs,
     enforceRequestTimeout: true,
     retry: { retries: timeouts.retries, initialRetryTime: 200, maxRetryTime: 2000 },
-    logLevel: logLevel.NOTHING,
+    logLevel: kafkajs().logLevel.NOTHING,
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
-import { Admin, Consumer, Kafka, KafkaConfig } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaConfig } from 'kafkajs';
+import { kafkajs } from './lib';
 import { classifyError, Failure, FailureCause } from './errors';
 import type { ConsumedRecord } from './format';
 import { groupAccessDenied } from './groupAccess';
@@ -108,7 +109,7 @@ export class ConsumerSession {
     private readonly config: KafkaConfig,
     private readonly options: ConsumeOptions,
   ) {
-    this.kafka = new Kafka(config);
+    this.kafka = new (kafkajs().Kafka)(config);
   }
 
   get state(): ConsumerState {

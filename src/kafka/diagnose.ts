@@ -1,6 +1,6 @@
 import { lookup } from 'dns/promises';
 import * as net from 'net';
-import { Kafka } from 'kafkajs';
+import { kafkajs } from './lib';
 import { ClusterSettings, ClientTimeouts, kafkaConfig, usesSasl } from './cluster';
 import { BrokerAddress, parseBootstrapServers } from './connection';
 import { classifyError, Failure } from './errors';
@@ -52,7 +52,7 @@ export async function diagnose(
     fail('connect', error);
     return reports;
   }
-  const admin = new Kafka(kafkaConfig(settings, password, { ...timeouts, retries: 0 })).admin();
+  const admin = new (kafkajs().Kafka)(kafkaConfig(settings, password, { ...timeouts, retries: 0 })).admin();
   try {
     try {
       await admin.connect();

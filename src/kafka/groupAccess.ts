@@ -1,4 +1,5 @@
-import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
+import { kafkajs } from './lib';
 
 /**
  * Whether the broker refuses the consumer group to this user (GROUP_AUTHORIZATION_FAILED).
@@ -10,10 +11,10 @@ import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
  */
 export async function groupAccessDenied(config: KafkaConfig, groupId: string): Promise<boolean> {
   let denied = false;
-  const kafka = new Kafka({
+  const kafka = new (kafkajs().Kafka)({
     ...config,
     retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 },
-    logLevel: logLevel.DEBUG,
+    logLevel: kafkajs().logLevel.DEBUG,
     logCreator: () => (entry) => {
       const error = (entry.log as { error?: { type?: unknown } }).error;
       if (error?.type === 'GROUP_AUTHORIZATION_FAILED') {

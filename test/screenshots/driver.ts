@@ -64,4 +64,11 @@ export async function run(): Promise<void> {
   const editor = await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, 'hello.txt'));
   editor.selections = [new vscode.Selection(2, 0, 3, editor.document.lineAt(3).text.length)];
   await shot('produce');
+
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const id = await vscode.commands.executeCommand<string>('ckafka.startConsumer', { clusterId: 'sandbox', topic: 'orders', from: 'earliest' });
+  await waitFor('records in the consumer channel', () => ((api.consumers.get(id)?.received ?? 0) >= 300 ? true : undefined), 30_000);
+  await vscode.commands.executeCommand('workbench.action.focusPanel');
+  await shot('consumer');
+  await vscode.commands.executeCommand('ckafka.stopAllConsumers');
 }

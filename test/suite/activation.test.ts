@@ -34,10 +34,14 @@ describe('CKafka: Show Output', () => {
   it('shows the "CKafka" log channel', async () => {
     const api = await activate();
     api.log.info('show-output test line');
-    await vscode.commands.executeCommand('ckafka.showOutput');
-    const doc = await waitFor('the CKafka output document', () =>
-      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.path.includes('CKafka')),
-    );
+    // The workbench opens the channel's document asynchronously; a host that is still starting up can
+    // take a while, so the command is repeated until the document is there.
+    const find = () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.path.includes('CKafka'));
+    for (let i = 0; i < 6 && !find(); i++) {
+      await vscode.commands.executeCommand('ckafka.showOutput');
+      await waitFor('the CKafka output document', find, 5_000).catch(() => undefined);
+    }
+    const doc = await waitFor('the CKafka output document', find);
     await waitFor('the test line in the channel', () => (doc.getText().includes('show-output test line') ? true : undefined));
   });
 });

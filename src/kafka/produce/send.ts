@@ -1,5 +1,6 @@
-import { Admin, ConfigResourceTypes, Kafka, Partitioners, Producer, ProducerConfig } from 'kafkajs';
+import type { Admin, Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { kafkaErrorType } from '../errors';
+import { kafkajs } from '../lib';
 import { PlannedBatch, planBatches } from './plan';
 import { OutgoingRecord } from './records';
 
@@ -53,7 +54,7 @@ export async function topicFacts(admin: Admin, topic: string): Promise<TopicFact
   }
   try {
     const described = await admin.describeConfigs({
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+      resources: [{ type: kafkajs().ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
       includeSynonyms: false,
     });
     const entry = described.resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes');
@@ -107,7 +108,7 @@ export interface SendOptions {
  * (later ones would arrive out of order) and every record of it and after it is reported unacknowledged.
  */
 export async function sendRecords(producer: Producer, facts: TopicFacts, records: readonly OutgoingRecord[], options: SendOptions = {}): Promise<ProduceReport> {
-  const partitioner = Partitioners.DefaultPartitioner();
+  const partitioner = kafkajs().Partitioners.DefaultPartitioner();
   const partitionMetadata = Array.from({ length: facts.partitionCount }, (_, i) => ({ partitionId: i, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
   const queues = await planBatches(records, {
     partitionCount: facts.partitionCount,
