@@ -15,6 +15,7 @@ import { runInHost } from './vscode';
  */
 const root = path.resolve(__dirname, '..', '..', '..');
 const target = path.join(root, 'media', 'screenshots');
+const walkthrough = path.join(root, 'media', 'walkthrough');
 
 function checkFonts(): void {
   let fonts = '';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   const broker = await startSandboxBroker({ users: { [SANDBOX_USER]: SANDBOX_PASSWORD } });
   const shotDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-shots-'));
   fs.mkdirSync(target, { recursive: true });
+  fs.mkdirSync(walkthrough, { recursive: true });
   const taken: string[] = [];
   try {
     const code = await runInHost({
@@ -50,15 +52,20 @@ async function main(): Promise<void> {
       timeoutMs: 5 * 60_000,
       viewport: { width: 1200, height: 720 },
       onLog: (text, _type, page) => {
-        const asked = text.match(/^ckafka-screenshot:([\w-]+)$/);
+        const asked = text.match(/^ckafka-screenshot:([\w-]+)(?:@(\d+),(\d+),(\d+),(\d+))?$/);
         if (asked?.[1] === 'widen-sidebar') {
           void widenSidebar(page).then(() => fs.writeFileSync(path.join(shotDir, `${asked[1]}.done`), ''));
         } else if (asked) {
-          const file = path.join(target, `${asked[1]}.png`);
-          void page.screenshot({ path: file }).then(() => {
-            taken.push(path.relative(root, file));
+          // PNG for the README; a small JPEG for the walkthrough, which ships in the .vsix.
+          const png = path.join(target, `${asked[1]}.png`);
+          const jpeg = path.join(walkthrough, `${asked[1]}.jpg`);
+          void (async () => {
+            await page.screenshot({ path: png });
+            const [x, y, width, height] = asked.slice(2).map(Number);
+            await page.screenshot({ path: jpeg, type: 'jpeg', quality: 50, clip: asked[2] ? { x, y, width, height } : undefined });
+            taken.push(path.relative(root, png), path.relative(root, jpeg));
             fs.writeFileSync(path.join(shotDir, `${asked[1]}.done`), '');
-          });
+          })();
         } else if (/ckafka|Error/i.test(text)) {
           console.log(text);
         }

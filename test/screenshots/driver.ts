@@ -14,15 +14,18 @@ import { activate, waitFor } from '../suite/helpers';
 const shotDir = process.env.CKAFKA_SHOT_DIR as string;
 const bootstrap = process.env.CKAFKA_SHOT_BOOTSTRAP as string;
 
-/** Asks the outer script to do `what` (take a screenshot, drag a sash) and waits until it is done. */
-async function ask(what: string): Promise<void> {
+/**
+ * Asks the outer script to do `what` (take a screenshot, drag a sash) and waits until it is done. A
+ * screenshot's `clip` (x, y, width, height) is the part the walkthrough shows.
+ */
+async function ask(what: string, clip?: [number, number, number, number]): Promise<void> {
   await new Promise((r) => setTimeout(r, 1500));
-  console.log(`ckafka-screenshot:${what}`);
+  console.log(`ckafka-screenshot:${what}${clip ? `@${clip.join(',')}` : ''}`);
   const done = path.join(shotDir, `${what}.done`);
   await waitFor(what, () => (fs.existsSync(done) ? true : undefined), 60_000);
 }
 
-const shot = (name: string) => ask(name);
+const shot = ask;
 
 /** A group with committed offsets, so that the tree shows lag. */
 async function commitDemoGroup(): Promise<void> {
@@ -58,17 +61,18 @@ export async function run(): Promise<void> {
   if (groups[0]) {
     await view.reveal(groups[0], { expand: true });
   }
-  await shot('explorer');
+  await shot('explorer', [0, 36, 560, 400]);
 
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri as vscode.Uri;
   const editor = await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, 'hello.txt'));
   editor.selections = [new vscode.Selection(2, 0, 3, editor.document.lineAt(3).text.length)];
-  await shot('produce');
+  await shot('produce', [0, 36, 900, 260]);
 
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   const id = await vscode.commands.executeCommand<string>('ckafka.startConsumer', { clusterId: 'sandbox', topic: 'orders', from: 'earliest' });
   await waitFor('records in the consumer channel', () => ((api.consumers.get(id)?.received ?? 0) >= 300 ? true : undefined), 30_000);
   await vscode.commands.executeCommand('workbench.action.focusPanel');
-  await shot('consumer');
+  await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
+  await shot('consumer', [352, 36, 848, 400]);
   await vscode.commands.executeCommand('ckafka.stopAllConsumers');
 }
