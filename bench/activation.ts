@@ -21,9 +21,6 @@ export async function benchActivation(rounds = 3): Promise<ActivationFigure> {
       folder: path.join(root, 'test', 'fixtures', 'workspace'),
       timeoutMs: 120_000,
       onLog: (text) => {
-        if (text.startsWith('ckafka-load-ms')) {
-          console.log(text);
-        }
         const found = text.match(/^ckafka-activation-ms:([\d.]+)$/);
         if (found) {
           measured = Number(found[1]);

@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startTarget, Target } from '../test/integration/env';
+import { Target } from '../test/integration/env';
+import { startBrokerProcess } from './brokerProcess';
 import { kafkaConfig } from '../src/kafka/cluster';
 import { ConsumerSession, ephemeralGroupId } from '../src/kafka/consume';
 import { DEFAULT_FORMAT } from '../src/kafka/format';
@@ -49,7 +50,7 @@ function kcatSecurity(target: Target): string[] {
 }
 
 /** Runs kcat with stdin from a file (or nothing) and stdout to /dev/null; rejects when it fails. */
-function kcatQuiet(target: Target, args: string[], inputFile?: string): { child: ChildProcess; done: Promise<void> } {
+export function kcatQuiet(target: Target, args: string[], inputFile?: string): { child: ChildProcess; done: Promise<void> } {
   const stdin = inputFile ? fs.openSync(inputFile, 'r') : 'ignore';
   const devNull = fs.openSync('/dev/null', 'w');
   const child = spawn('kcat', [...kcatSecurity(target), ...args], { stdio: [stdin, devNull, 'pipe'] });
@@ -73,7 +74,7 @@ function kcatQuiet(target: Target, args: string[], inputFile?: string): { child:
 }
 
 /** A file of `count` lines of VALUE_BYTES printable bytes, for kcat -P. */
-function recordsFile(count: number): string {
+export function recordsFile(count: number): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-bench-')), 'records.txt');
   const fd = fs.openSync(file, 'w');
   const chunk = 10_000;
@@ -88,7 +89,7 @@ function recordsFile(count: number): string {
   return file;
 }
 
-async function createTopic(target: Target, topic: string): Promise<void> {
+export async function createTopic(target: Target, topic: string): Promise<void> {
   const { Kafka, logLevel } = await import('kafkajs');
   const admin = new Kafka({ brokers: target.bootstrap.split(','), sasl: { mechanism: 'plain', username: target.username, password: target.password }, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
@@ -96,8 +97,8 @@ async function createTopic(target: Target, topic: string): Promise<void> {
   await admin.disconnect();
 }
 
-/** A consumer wired as the extension wires it, reading `topic` from the beginning. */
-function consumerOf(target: Target, topic: string) {
+/** A consumer wired as the extension wires it: an ephemeral group reading `topic` from the beginning. */
+export function consumerOf(target: Target, topic: string) {
   const sink = new ChannelStandIn();
   const buffer = new OutputBuffer(sink, { maxLines: MAX_LINES, droppedNote: (n) => `${n} older lines were dropped` });
   const printer = new RecordPrinter(buffer, DEFAULT_FORMAT);
@@ -115,9 +116,9 @@ async function until(check: () => boolean): Promise<void> {
   }
 }
 
-async function throughput(): Promise<void> {
-  const target = await startTarget();
-  const topic = 'bench-consume';
+/** Consume throughput against kcat on `target`: the figure, with the sink's calls per second printed. */
+export async function benchConsume(target: Target, rounds = ROUNDS): Promise<Figure> {
+  const topic = `bench-consume-${Date.now().toString(36)}`;
   await createTopic(target, topic);
   const input = recordsFile(RECORDS);
   await kcatQuiet(target, ['-P', '-t', topic], input).done;
@@ -125,7 +126,7 @@ async function throughput(): Promise<void> {
 
   const figure: Figure = { name: `consume ${RECORDS.toLocaleString('en')} records of ${VALUE_BYTES} bytes`, unit: 'records/s', ours: [], reference: [], better: 'higher' };
   const flushRates: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     const kcatSeconds = await seconds(() => kcatQuiet(target, ['-C', '-t', topic, '-e', '-o', 'beginning', '-q']).done);
     figure.reference.push(RECORDS / kcatSeconds);
 
@@ -144,23 +145,8 @@ async function throughput(): Promise<void> {
     flushRates.push((c.sink.appends + c.sink.replaces) / ourSeconds);
     console.log(`  round ${round + 1}: ours ${Math.round(RECORDS / ourSeconds).toLocaleString('en')} records/s (${c.sink.appends} appends, ${c.sink.replaces} replaces), kcat ${Math.round(RECORDS / kcatSeconds).toLocaleString('en')} records/s`);
   }
-  console.log(describe(figure));
   console.log(`sink calls per second (appends + replaces): median ${median(flushRates).toFixed(1)}`);
-  await target.local?.stop();
-}
-
-/** Starts a broker in a child process, so that its stored records do not count in this process's memory. */
-async function brokerProcess(): Promise<{ target: Target; child: ChildProcess }> {
-  const brokerModule = path.join(__dirname, '..', 'test', 'broker');
-  const script = `require(${JSON.stringify(brokerModule)}).startBroker().then((b) => console.log(JSON.stringify({ bootstrap: b.bootstrap, users: b.users })))`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout?.once('data', (d: Buffer) => resolve(d.toString()));
-    child.once('exit', (code) => reject(new Error(`broker process exited with ${code}`)));
-  });
-  const { bootstrap, users } = JSON.parse(line) as { bootstrap: string; users: Record<string, string> };
-  const [username, password] = Object.entries(users)[0];
-  return { target: { bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', username, password }, child };
+  return figure;
 }
 
 function mb(bytes: number): string {
@@ -169,7 +155,8 @@ function mb(bytes: number): string {
 
 async function memory(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  const { target, child } = await brokerProcess();
+  // The broker runs in a process of its own, so its stored records do not count in this process's memory.
+  const target = await startBrokerProcess();
   try {
     const topic = 'bench-memory';
     await createTopic(target, topic);
@@ -207,18 +194,25 @@ async function memory(): Promise<void> {
     c.buffer.close();
     fs.rmSync(path.dirname(input), { recursive: true });
   } finally {
-    child.kill();
+    await target.stop();
   }
 }
 
 async function main(): Promise<void> {
-  await throughput();
+  const target = await startBrokerProcess();
+  try {
+    console.log(describe(await benchConsume(target)));
+  } finally {
+    await target.stop();
+  }
   if (MEMORY_RECORDS > 0) {
     await memory();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -5,8 +5,9 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER } from '../broker';
 import { startSandboxBroker } from '../broker/sandbox';
-import { freePort, Server, startServer } from './codeServer';
+import { dataDirArgs, freePort, Server, startServer } from './codeServer';
 import { ensureTools } from './tools';
+import { packageVsix } from './vsix';
 
 /**
  * `npm run sandbox`: everything a newcomer needs to try the extension, with no CKafka instance.
@@ -44,11 +45,6 @@ async function portOr(wished: number): Promise<number> {
   return free ? wished : freePort();
 }
 
-function packageExtension(out: string): void {
-  const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  execFileSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--out', out], { cwd: root, stdio: 'ignore' });
-}
-
 export async function startSandbox(options: { port?: number; brokerPort?: number; log?: (line: string) => void } = {}): Promise<Sandbox> {
   const log = options.log ?? ((line: string) => console.log(line));
   const tools = ensureTools();
@@ -58,9 +54,8 @@ export async function startSandbox(options: { port?: number; brokerPort?: number
   try {
     log(`[sandbox] broker on ${broker.bootstrap}; packaging and installing the extension`);
     const vsix = path.join(dataDir, 'ckafka-vscode.vsix');
-    packageExtension(vsix);
-    const dirs = ['--user-data-dir', path.join(dataDir, 'user'), '--server-data-dir', path.join(dataDir, 'server'), '--extensions-dir', path.join(dataDir, 'ext')];
-    execFileSync(tools.node, [tools.serverMain, ...dirs, '--install-extension', vsix], { stdio: 'ignore', env: { ...process.env, HOME: path.join(dataDir, 'home') } });
+    packageVsix(vsix);
+    execFileSync(tools.node, [tools.serverMain, ...dataDirArgs(dataDir), '--install-extension', vsix], { stdio: 'ignore', env: { ...process.env, HOME: path.join(dataDir, 'home') } });
     writeUserSettings(path.join(dataDir, 'user', 'User', 'settings.json'), broker.bootstrap);
     const workspace = path.join(dataDir, 'workspace');
     fs.cpSync(path.join(root, 'test', 'fixtures', 'sandbox'), workspace, { recursive: true });

@@ -33,13 +33,14 @@ export async function runInHost(run: HostRun): Promise<number> {
   const server = await startServer(tools, { ...run.server, locale: run.locale });
   const browser = await launchBrowser(tools, path.join(server.dataDir, 'chromium'), run.locale);
   const timeoutMs = run.timeoutMs ?? 20 * 60_000;
+  let timer: NodeJS.Timeout | undefined;
   try {
     const exit = new Promise<number>((resolve) => {
       void browser.page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
-      setTimeout(() => {
+      timer = setTimeout(() => {
         console.error(`the extension-host run did not finish within ${timeoutMs} ms`);
         resolve(1);
-      }, timeoutMs).unref();
+      }, timeoutMs);
     });
     await browser.page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => run.onLog?.(format(...args), type, browser.page));
     const payload: [string, string][] = [
@@ -54,6 +55,7 @@ export async function runInHost(run: HostRun): Promise<number> {
     await browser.page.goto(workbenchUrl(server, run.folder, payload));
     return await exit;
   } finally {
+    clearTimeout(timer);
     await browser.close().catch(() => undefined);
     await server.stop();
   }
