@@ -196,8 +196,8 @@ export class ConsumerSession {
     const { topic, groupId, ephemeral, from, fetch } = this.options;
     const consumer = this.kafka.consumer({
       groupId,
-      maxBytesPerPartition: fetch?.maxBytesPerPartition ?? 512 * 1024,
-      maxBytes: fetch?.maxBytes ?? 1024 * 1024,
+      maxBytesPerPartition: fetch?.maxBytesPerPartition ?? 1024 * 1024,
+      maxBytes: fetch?.maxBytes ?? 4 * 1024 * 1024,
       maxWaitTimeInMs: fetch?.maxWaitTimeInMs ?? 500,
       // After a lost connection the new member waits for the old one to expire: keep that short.
       sessionTimeout: 10_000,
