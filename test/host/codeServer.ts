@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -24,6 +24,8 @@ export interface ServerOptions {
   port?: number;
   /** Extra environment for the server and the extension hosts it spawns. */
   env?: NodeJS.ProcessEnv;
+  /** Extension folders to package and install before the server starts. */
+  install?: string[];
   /** Display language (e.g. zh-cn); VS Code's server hands it to the workbench and the extension host. */
   locale?: string;
   /** Print the server's own output (off by default: it is noisy). */
@@ -95,6 +97,12 @@ export async function startServer(tools: Tools, options: ServerOptions = {}): Pr
   const env = { ...process.env, ...options.env, HOME: home, TMPDIR: tmp };
   if (options.locale === 'zh-cn') {
     registerLanguagePack(dataDir);
+  }
+  for (const folder of options.install ?? []) {
+    const vsix = path.join(dataDir, `${path.basename(folder)}.vsix`);
+    const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+    execFileSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: folder, stdio: 'ignore' });
+    execFileSync(tools.node, [tools.serverMain, ...dataDirArgs(dataDir), '--install-extension', vsix], { stdio: 'ignore', env });
   }
   const args = [
     tools.serverMain,

@@ -19,6 +19,7 @@ export interface HostRun {
   testsPath: string;
   /** Folder VS Code opens. */
   folder: string;
+
   locale?: string;
   server?: ServerOptions;
   timeoutMs?: number;
