@@ -1,4 +1,5 @@
 import { kcat } from '../test/integration/kcat';
+import { startBrokerProcess } from './brokerProcess';
 import { Target } from '../test/integration/env';
 
 /**
@@ -51,4 +52,28 @@ export async function kcatOrThrow(target: Target, args: string[], input?: string
     throw new Error(`kcat ${args.join(' ')} exited with ${result.code}: ${result.stderr}`);
   }
   return result.stdout;
+}
+
+/**
+ * When `mod` is the script node was started with, runs one benchmark against a broker process of its own
+ * and prints what it returns; exits non-zero when the benchmark itself breaks.
+ */
+export function runAlone(mod: NodeModule, bench: (target: Target) => Promise<string>): void {
+  if (require.main !== mod) {
+    return;
+  }
+  void (async () => {
+    const target = await startBrokerProcess();
+    try {
+      console.log(await bench(target));
+    } finally {
+      await target.stop();
+    }
+  })().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

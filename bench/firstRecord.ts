@@ -1,7 +1,6 @@
 import { spawn } from 'child_process';
 import { Target } from '../test/integration/env';
-import { startBrokerProcess } from './brokerProcess';
-import { describe, Figure, kcatOrThrow } from './common';
+import { describe, Figure, kcatOrThrow, runAlone } from './common';
 import { consumerOf, createTopic } from './consume';
 
 /**
@@ -56,18 +55,4 @@ export async function benchFirstRecord(target: Target, rounds = 3): Promise<Figu
   return figure;
 }
 
-async function main(): Promise<void> {
-  const target = await startBrokerProcess();
-  try {
-    console.log(describe(await benchFirstRecord(target)));
-  } finally {
-    await target.stop();
-  }
-}
-
-if (require.main === module) {
-  void main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runAlone(module, async (target) => describe(await benchFirstRecord(target)));

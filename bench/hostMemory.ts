@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Target } from '../test/integration/env';
 import { runInHost } from '../test/host/vscode';
-import { startBrokerProcess } from './brokerProcess';
+import { runAlone } from './common';
 import { createTopic, kcatQuiet, recordsFile } from './consume';
 
 /**
@@ -51,22 +51,7 @@ export async function benchHostMemory(target: Target, records = RECORDS): Promis
   return result;
 }
 
-async function main(): Promise<void> {
-  const target = await startBrokerProcess();
-  try {
-    const m = await benchHostMemory(target);
-    console.log(`extension host RSS with ${m.records.toLocaleString('en')} records through a live consumer: before ${m.beforeMb.toFixed(1)} MB, peak ${m.peakMb.toFixed(1)} MB, growth ${(m.peakMb - m.beforeMb).toFixed(1)} MB (goal under 150 MB)`);
-  } finally {
-    await target.stop();
-  }
-}
-
-if (require.main === module) {
-  void main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runAlone(module, async (target) => {
+  const m = await benchHostMemory(target);
+  return `extension host RSS with ${m.records.toLocaleString('en')} records through a live consumer: before ${m.beforeMb.toFixed(1)} MB, peak ${m.peakMb.toFixed(1)} MB, growth ${(m.peakMb - m.beforeMb).toFixed(1)} MB (goal under 150 MB)`;
+});

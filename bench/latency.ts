@@ -1,8 +1,7 @@
 import { createProducer, sendRecords, topicFacts } from '../src/kafka/produce/send';
 import { parseRecord } from '../src/kafka/produce/records';
 import { kafkaFor, Target } from '../test/integration/env';
-import { startBrokerProcess } from './brokerProcess';
-import { describe, Figure, median } from './common';
+import { describe, Figure, median, runAlone } from './common';
 
 /**
  * `npm run bench:latency`: one message, from the command's send (topic check, size check, send with
@@ -47,18 +46,4 @@ export async function benchSingleProduce(target: Target, rounds = 3): Promise<Fi
   return figure;
 }
 
-async function main(): Promise<void> {
-  const target = await startBrokerProcess();
-  try {
-    console.log(describe(await benchSingleProduce(target)));
-  } finally {
-    await target.stop();
-  }
-}
-
-if (require.main === module) {
-  void main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runAlone(module, async (target) => describe(await benchSingleProduce(target)));

@@ -2,8 +2,7 @@ import { monitorEventLoopDelay } from 'perf_hooks';
 import { createProducer, sendRecords, topicFacts } from '../src/kafka/produce/send';
 import { parseLines } from '../src/kafka/produce/records';
 import { kafkaFor, Target } from '../test/integration/env';
-import { startBrokerProcess } from './brokerProcess';
-import { describe, Figure, kcatOrThrow, seconds } from './common';
+import { describe, Figure, kcatOrThrow, seconds, runAlone } from './common';
 
 /**
  * `npm run bench:produce`: 100,000 lines of 100 bytes through the extension's produce path (parse, plan,
@@ -50,18 +49,4 @@ export async function benchProduce(target: Target, rounds = ROUNDS): Promise<Fig
   return figure;
 }
 
-async function main(): Promise<void> {
-  const target = await startBrokerProcess();
-  try {
-    console.log(describe(await benchProduce(target)));
-  } finally {
-    await target.stop();
-  }
-}
-
-if (require.main === module) {
-  void main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runAlone(module, async (target) => describe(await benchProduce(target)));

@@ -5,8 +5,11 @@ import { ClusterSettings } from '../kafka/cluster';
 /** What a cluster command may be called with: a tree node, a cluster id (tests, keybindings), or nothing. */
 export type ClusterArg = { cluster: ClusterSettings } | { clusterId: string } | string | undefined;
 
-/** Resolves the command's argument to a cluster, asking with a QuickPick when none was given. */
-export async function resolveCluster(ctx: Ctx, arg: ClusterArg): Promise<ClusterSettings | undefined> {
+/**
+ * Resolves the command's argument to a cluster, asking with a QuickPick when none was given; `lastId`,
+ * the cluster used last for this purpose, is offered first.
+ */
+export async function resolveCluster(ctx: Ctx, arg: ClusterArg, lastId?: string): Promise<ClusterSettings | undefined> {
   const id = typeof arg === 'string' ? arg : arg && 'clusterId' in arg ? arg.clusterId : arg?.cluster.id;
   if (id !== undefined) {
     const found = ctx.clusters.get(id);
@@ -26,9 +29,10 @@ export async function resolveCluster(ctx: Ctx, arg: ClusterArg): Promise<Cluster
   if (clusters.length === 1) {
     return clusters[0];
   }
+  const ordered = [...clusters].sort((a, b) => Number(b.id === lastId) - Number(a.id === lastId));
   const picked = await vscode.window.showQuickPick(
-    clusters.map((c) => ({ label: c.name, description: c.bootstrapServers, cluster: c })),
-    { placeHolder: vscode.l10n.t('Choose a cluster') },
+    ordered.map((c) => ({ label: c.name, description: c.bootstrapServers, detail: c.id === lastId ? vscode.l10n.t('last used') : undefined, cluster: c })),
+    { placeHolder: vscode.l10n.t('Choose a cluster'), ignoreFocusOut: true },
   );
   return picked?.cluster;
 }

@@ -4,6 +4,7 @@ import { ClusterSettings } from '../kafka/cluster';
 import { loadTopics } from '../kafka/explorer';
 import { adminFailure } from '../views/hints';
 import { isExplorerNode } from '../views/nodes';
+import { resolveCluster } from './pick';
 
 /** A cluster and one of its topics: where a produce goes, or what a consumer reads. */
 export interface TopicTarget {
@@ -27,7 +28,7 @@ export async function resolveTopic(ctx: Ctx, arg: TopicArg, purpose: 'produce' |
   }
   const key = `ckafka.lastTarget.${purpose}`;
   const last = ctx.extension.workspaceState.get<{ clusterId: string; topic: string }>(key);
-  const cluster = await pickCluster(ctx, last?.clusterId);
+  const cluster = await resolveCluster(ctx, undefined, last?.clusterId);
   if (!cluster) {
     return undefined;
   }
@@ -57,26 +58,6 @@ function givenTarget(ctx: Ctx, arg: TopicArg): TopicTarget | undefined {
 
 function remember(ctx: Ctx, purpose: string, target: TopicTarget): Thenable<void> {
   return ctx.extension.workspaceState.update(`ckafka.lastTarget.${purpose}`, { clusterId: target.cluster.id, topic: target.topic });
-}
-
-async function pickCluster(ctx: Ctx, lastId: string | undefined): Promise<ClusterSettings | undefined> {
-  const clusters = ctx.clusters.list();
-  if (clusters.length === 0) {
-    const add = vscode.l10n.t('Add Cluster');
-    if ((await ctx.showInfo(vscode.l10n.t('No CKafka cluster yet.'), add)) === add) {
-      await vscode.commands.executeCommand('ckafka.addCluster');
-    }
-    return undefined;
-  }
-  if (clusters.length === 1) {
-    return clusters[0];
-  }
-  const ordered = [...clusters].sort((a, b) => Number(b.id === lastId) - Number(a.id === lastId));
-  const picked = await vscode.window.showQuickPick(
-    ordered.map((c) => ({ label: c.name, description: c.bootstrapServers, detail: c.id === lastId ? vscode.l10n.t('last used') : undefined, cluster: c })),
-    { placeHolder: vscode.l10n.t('Choose a cluster'), ignoreFocusOut: true },
-  );
-  return picked?.cluster;
 }
 
 /** A QuickPick of the cluster's topics, loaded while the pick is already open. */
