@@ -236,8 +236,8 @@ describe('fuzz: record formatter', () => {
   const bytes = fc.oneof(
     fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
     anyString.map((s) => Buffer.from(s, 'utf8')),
-    fc.json({ maxDepth: 4 }).map((s) => Buffer.from(s, 'utf8')),
-    fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(` \n${JSON.stringify(v, null, 1)}`, 'utf8')),
+    fc.json({ maxDepth: 4, stringUnit: 'binary' }).map((s) => Buffer.from(s, 'utf8')),
+    fc.jsonValue({ maxDepth: 3, stringUnit: fc.oneof(TRICKY, fc.constantFrom('\u007f', '\u0085', '\u009f', '\u2029')) }).map((v) => Buffer.from(` \n${JSON.stringify(v, null, 1)}`, 'utf8')),
   );
   const header: fc.Arbitrary<HeaderValue> = fc.oneof(bytes, anyString, fc.array(fc.oneof(bytes, anyString), { maxLength: 3 }), fc.constant(undefined));
   const consumed: fc.Arbitrary<ConsumedRecord> = fc.record({
