@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Connections } from './clusters/connections';
 import { ClusterStore } from './clusters/store';
+import { warnPlaintextPassword } from './clusters/plaintextWarning';
 import { askPassword } from './clusters/prompts';
 import type { ExplorerNode, ExplorerProvider } from './views/explorer';
 import { Consumers } from './consumers/registry';
@@ -16,6 +17,8 @@ export interface ExtensionApi {
   readonly prompts: readonly string[];
   /** Where VS Code keeps this extension's global state and logs; tests scan them for secrets. */
   readonly globalStorageUri: vscode.Uri;
+  /** The workspace storage of this extension; undefined without a workspace. */
+  readonly storageUri: vscode.Uri | undefined;
   readonly logUri: vscode.Uri;
   /** The `ckafka.explorer` tree's provider, and its view (to reveal nodes). */
   readonly explorer?: ExplorerProvider;
@@ -42,7 +45,7 @@ export class Ctx {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = this.own(vscode.window.createOutputChannel('CKafka', { log: true }));
     this.clusters = this.own(new ClusterStore(extension.secrets));
-    this.connections = this.own(new Connections(this.clusters, askPassword));
+    this.connections = this.own(new Connections(this.clusters, askPassword, (cluster) => void warnPlaintextPassword(this, cluster)));
     this.consumers = this.own(new Consumers(this));
   }
 
@@ -115,6 +118,7 @@ export class Ctx {
       messages: this.messages,
       prompts: this.prompts,
       globalStorageUri: this.extension.globalStorageUri,
+      storageUri: this.extension.storageUri,
       logUri: this.extension.logUri,
       explorer: this.explorer,
       explorerView: this.explorerView,

@@ -16,6 +16,8 @@ const LAYERS: Record<string, { args: string[]; env?: NodeJS.ProcessEnv }> = {
   /** The display-language tests again, in a VS Code whose display language is Simplified Chinese. */
   'vscode-zh': { args: [path.join(__dirname, 'host', 'vscode.js')], env: { CKAFKA_TEST_LOCALE: 'zh-cn', CKAFKA_TEST_GREP: 'display language' } },
   sandbox: { args: [path.join(__dirname, 'layer.js'), 'sandbox'] },
+  /** Tests over 60 s: the chaos round trip with 250,000 records. Not part of `npm test`. */
+  soak: { args: [path.join(__dirname, 'layer.js'), 'soak'], env: { CHAOS_RECORDS: process.env.CHAOS_RECORDS ?? '250000' } },
 };
 
 function runLayer(name: string): Promise<Summary> {

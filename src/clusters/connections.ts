@@ -28,6 +28,8 @@ export class Connections implements vscode.Disposable {
   constructor(
     private readonly store: ClusterStore,
     private readonly askPassword: (cluster: ClusterSettings) => Promise<string | undefined>,
+    /** Called whenever a SASL cluster's password is about to be used for a connection. */
+    private readonly beforeSasl: (cluster: ClusterSettings) => void = () => undefined,
   ) {
     this.watcher = store.onDidChange((change) => change.settings.forEach((id) => void this.drop(id)));
   }
@@ -97,6 +99,7 @@ export class Connections implements vscode.Disposable {
 
   /** The stored password, or the one the user types now (then stored); CancellationError if dismissed. */
   async password(cluster: ClusterSettings): Promise<string> {
+    this.beforeSasl(cluster);
     const stored = await this.store.password(cluster.id);
     if (stored !== undefined) {
       return stored;

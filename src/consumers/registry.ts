@@ -47,6 +47,11 @@ export class Consumers implements vscode.Disposable {
     return [...this.running.values()];
   }
 
+  /** Every consumer whose output channel is still open: the running ones and the stopped ones kept readable. */
+  withChannels(): RunningConsumer[] {
+    return [...this.running.values(), ...this.finished.values()];
+  }
+
   get(id: string): RunningConsumer | undefined {
     return this.running.get(id);
   }

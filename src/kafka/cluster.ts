@@ -77,3 +77,35 @@ function saslOptions(settings: ClusterSettings, password: string): SASLOptions {
       return { mechanism: 'plain', username, password };
   }
 }
+
+/** Whether a host name or IP literal is this machine's loopback: `localhost`, 127.0.0.0/8 or `::1`. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h.endsWith('.localhost')) {
+    return true;
+  }
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (v4) {
+    return Number(v4[1]) === 127 && v4.slice(2).every((part) => Number(part) <= 255);
+  }
+  // IPv6: every group zero but the last, which is 1 (`::1`, `0:0:0:0:0:0:0:1`).
+  const groups = h.split(':');
+  return groups.length >= 3 && groups.length <= 8 && /^0{0,3}1$/.test(groups[groups.length - 1]) && groups.slice(0, -1).every((g) => /^0{0,4}$/.test(g));
+}
+
+/**
+ * The brokers to which this cluster would send its SASL password unencrypted: with SASL_PLAINTEXT, every
+ * broker of the bootstrap list that is not a loopback address. Empty when the list cannot be parsed.
+ */
+export function clearTextPasswordHosts(settings: Pick<ClusterSettings, 'securityProtocol' | 'bootstrapServers'>): string[] {
+  if (settings.securityProtocol !== 'SASL_PLAINTEXT') {
+    return [];
+  }
+  try {
+    return parseBootstrapServers(settings.bootstrapServers)
+      .filter((b) => !isLoopbackHost(b.host))
+      .map(formatBrokerAddress);
+  } catch {
+    return [];
+  }
+}

@@ -92,7 +92,7 @@ export function parseTimestamp(text: string, now: number = Date.now()): number {
     if (unit === undefined) {
       throw new ValidationError('position.badTimestamp', text);
     }
-    return Math.round(now - Number(relative[1]) * unit);
+    return epochTime(now - Number(relative[1]) * unit, text);
   }
   if (/^\d{12,13}$/.test(trimmed)) {
     return Number(trimmed);
@@ -109,19 +109,52 @@ export function parseTimestamp(text: string, now: number = Date.now()): number {
   }
   let time: number;
   if (zone === undefined) {
-    const local = new Date(year, month - 1, day, hour, minute, second, ms);
+    // setFullYear, because the Date constructor reads years 0-99 as 1900-1999.
+    const local = new Date(2000, 0, 1, hour, minute, second, ms);
+    local.setFullYear(year, month - 1, day);
     if (local.getDate() !== day) {
       throw new ValidationError('position.badTimestamp', text);
     }
     time = local.getTime();
   } else {
-    const utc = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+    const utc = new Date(Date.UTC(2000, 0, 1, hour, minute, second, ms));
+    utc.setUTCFullYear(year, month - 1, day);
     if (utc.getUTCDate() !== day) {
       throw new ValidationError('position.badTimestamp', text);
     }
     time = utc.getTime() - zoneOffsetMs(zone, text);
   }
-  return time;
+  return epochTime(time, text);
+}
+
+/**
+ * A time as whole epoch milliseconds. Times before 1970 become 0: Kafka reads negative timestamps in a
+ * ListOffsets request as "latest" (-1) or "earliest" (-2), never as a time. Times beyond what a number holds
+ * exactly are refused.
+ */
+function epochTime(ms: number, text: string): number {
+  const whole = Math.round(ms);
+  if (!Number.isSafeInteger(whole)) {
+    throw new ValidationError('position.badTimestamp', text);
+  }
+  return Math.max(0, whole);
+}
+
+/** The argument as text for an error message, whatever it is (JSON.stringify throws on a BigInt). */
+function describeArg(arg: unknown): string {
+  try {
+    return typeof arg === 'string' ? arg : (JSON.stringify(arg) ?? String(arg));
+  } catch {
+    return Object.prototype.toString.call(arg);
+  }
+}
+
+/** An offset or partition given as a number or text; anything else is refused. */
+function countText(value: unknown, reason: 'position.badOffset' | 'position.badPartition'): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
+    return String(value);
+  }
+  throw new ValidationError(reason, describeArg(value));
 }
 
 function zoneOffsetMs(zone: string, text: string): number {
@@ -148,15 +181,16 @@ export function startPositionFrom(arg: unknown, now: number = Date.now()): Start
   if (typeof arg === 'object' && arg !== null) {
     const given = arg as { offset?: unknown; partition?: unknown; timestamp?: unknown };
     if (given.offset !== undefined) {
-      const text = given.partition === undefined ? String(given.offset) : `${String(given.partition)}:${String(given.offset)}`;
+      const offset = countText(given.offset, 'position.badOffset');
+      const text = given.partition === undefined ? offset : `${countText(given.partition, 'position.badPartition')}:${offset}`;
       return { kind: 'offset', ...parseOffsetSpec(text) };
     }
     if (typeof given.timestamp === 'number' && Number.isFinite(given.timestamp)) {
-      return { kind: 'timestamp', timestamp: given.timestamp };
+      return { kind: 'timestamp', timestamp: epochTime(given.timestamp, String(given.timestamp)) };
     }
     if (typeof given.timestamp === 'string') {
       return { kind: 'timestamp', timestamp: parseTimestamp(given.timestamp, now) };
     }
   }
-  throw new ValidationError('position.unknown', typeof arg === 'string' ? arg : JSON.stringify(arg) ?? String(arg));
+  throw new ValidationError('position.unknown', describeArg(arg));
 }

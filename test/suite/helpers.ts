@@ -3,6 +3,9 @@ import type { ExtensionApi } from '../../src/ctx';
 
 export const EXTENSION_ID = 'ckafka-vscode.ckafka-vscode';
 
+/** The password of the SASL_PLAINTEXT warning test's clusters; the secret scan looks for it too. */
+export const PLAINTEXT_TEST_PASSWORD = 'plaintext-warning-secret';
+
 /** Activates the extension under test and returns its API. */
 export async function activate(): Promise<ExtensionApi> {
   const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);

@@ -1,10 +1,13 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { SANDBOX_PASSWORD } from '../broker';
-import { activate } from './helpers';
+import { activate, PLAINTEXT_TEST_PASSWORD } from './helpers';
 
-/** Every password the suite typed; none may appear in anything the extension or VS Code wrote. */
-const PASSWORDS = [SANDBOX_PASSWORD, 'wrong-password'];
+/**
+ * Every password the suites typed or gave their brokers (test/suite/*.test.ts); none may appear in anything
+ * the extension or VS Code wrote, showed or logged.
+ */
+const PASSWORDS = [SANDBOX_PASSWORD, 'wrong-password', 'not-the-password', 'reader-secret', 'limited-secret', 'limited-produce-secret', PLAINTEXT_TEST_PASSWORD];
 
 async function filesUnder(dir: vscode.Uri, out: vscode.Uri[] = []): Promise<vscode.Uri[]> {
   let entries: [string, vscode.FileType][];
@@ -31,9 +34,15 @@ describe('no secret anywhere (runs after the other suites)', function () {
     const api = await activate();
     api.log.info('secret scan: flushing the log channel');
     await new Promise((r) => setTimeout(r, 1500));
-    const roots = [vscode.Uri.joinPath(api.globalStorageUri, '..', '..', '..'), vscode.Uri.joinPath(api.logUri, '..', '..', '..')];
-    const files = (await Promise.all(roots.map((r) => filesUnder(r)))).flat();
+    const storage = [api.globalStorageUri, ...(api.storageUri ? [api.storageUri] : [])];
+    const roots = [vscode.Uri.joinPath(api.globalStorageUri, '..', '..', '..'), vscode.Uri.joinPath(api.logUri, '..', '..', '..'), ...storage];
+    const files = [...new Map((await Promise.all(roots.map((r) => filesUnder(r)))).flat().map((f) => [f.toString(), f])).values()];
     const scanned = files.map((f) => f.toString());
+    console.log(`      scanned ${files.length} files under ${roots.map((r) => r.fsPath).join(', ')}`);
+    // The extension's own storage directories are inside the scanned roots (or scanned themselves).
+    for (const dir of storage) {
+      assert.ok(roots.slice(0, 2).some((r) => dir.toString().startsWith(r.toString())) || roots.includes(dir), `the scan covers ${dir.toString()}`);
+    }
     assert.ok(scanned.some((f) => f.endsWith('settings.json')), 'the scan covers settings.json');
     assert.ok(scanned.some((f) => /CKafka\.log$|ckafka-vscode/i.test(f)), 'the scan covers the extension log');
     const leaks: string[] = [];
@@ -50,10 +59,20 @@ describe('no secret anywhere (runs after the other suites)', function () {
       }
     }
     assert.deepStrictEqual(leaks, [], `scanned ${files.length} files`);
-    for (const message of api.messages) {
+    // Messages shown to the user (errors included) and the questions asked.
+    for (const message of [...api.messages, ...api.prompts]) {
       for (const password of PASSWORDS) {
         assert.ok(!message.includes(password), `a message shown to the user holds a password: ${message}`);
       }
     }
+    // Every consumer channel still open, running or stopped, read from what it holds.
+    const channels = api.consumers.withChannels();
+    for (const consumer of channels) {
+      const text = consumer.lines().join('\n');
+      for (const password of PASSWORDS) {
+        assert.ok(!text.includes(password), `the output channel ${consumer.channelName} holds ${password}`);
+      }
+    }
+    console.log(`      checked ${api.messages.length} messages, ${api.prompts.length} prompts and ${channels.length} consumer channels`);
   });
 });

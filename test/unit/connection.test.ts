@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { clearTextPasswordHosts, isLoopbackHost } from '../../src/kafka/cluster';
 import { joinSaslUsername, parseBootstrapServers, splitSaslUsername } from '../../src/kafka/connection';
 import { ValidationError, ValidationReason } from '../../src/kafka/validation';
 
@@ -71,5 +72,24 @@ describe('joinSaslUsername', () => {
   it('splits at the first #', () => {
     assert.deepStrictEqual(splitSaslUsername('ckafka-abc#alice'), ['ckafka-abc', 'alice']);
     assert.deepStrictEqual(splitSaslUsername('alice'), ['', 'alice']);
+  });
+});
+
+describe('clear-text password hosts', () => {
+  it('takes localhost, 127.0.0.0/8 and ::1 as loopback, and nothing else', () => {
+    for (const host of ['localhost', 'LOCALHOST.', 'a.localhost', '127.0.0.1', '127.255.0.9', '[::1]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]']) {
+      assert.ok(isLoopbackHost(host), host);
+    }
+    for (const host of ['10.0.0.1', '128.0.0.1', '127.0.0.256', '[::2]', '[::]', '[1::]', '[1::1]', '[::ffff:10.0.0.1]', 'localhost.example.com', 'ckafka-abc.ap-guangzhou.ckafka.tencentcloudmq.com']) {
+      assert.ok(!isLoopbackHost(host), host);
+    }
+  });
+
+  it('lists the non-loopback brokers of a SASL_PLAINTEXT cluster only', () => {
+    assert.deepStrictEqual(clearTextPasswordHosts({ securityProtocol: 'SASL_PLAINTEXT', bootstrapServers: '127.0.0.1:9092, 10.0.0.5:9092' }), ['10.0.0.5:9092']);
+    assert.deepStrictEqual(clearTextPasswordHosts({ securityProtocol: 'SASL_PLAINTEXT', bootstrapServers: 'localhost:9092,[::1]:9093' }), []);
+    assert.deepStrictEqual(clearTextPasswordHosts({ securityProtocol: 'SASL_SSL', bootstrapServers: '10.0.0.5:9092' }), []);
+    assert.deepStrictEqual(clearTextPasswordHosts({ securityProtocol: 'PLAINTEXT', bootstrapServers: '10.0.0.5:9092' }), []);
+    assert.deepStrictEqual(clearTextPasswordHosts({ securityProtocol: 'SASL_PLAINTEXT', bootstrapServers: 'not a list' }), []);
   });
 });
