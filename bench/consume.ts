@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Target } from '../test/integration/env';
+import { kcatConnection } from '../test/integration/kcat';
 import { startBrokerProcess } from './brokerProcess';
 import { kafkaConfig } from '../src/kafka/cluster';
 import { ConsumerSession, ephemeralGroupId } from '../src/kafka/consume';
@@ -41,19 +42,11 @@ class ChannelStandIn implements OutputSink {
   }
 }
 
-function kcatSecurity(target: Target): string[] {
-  const args = ['-b', target.bootstrap, '-X', `security.protocol=${target.protocol.toLowerCase()}`];
-  if (target.protocol !== 'PLAINTEXT') {
-    args.push('-X', `sasl.mechanisms=${target.mechanism}`, '-X', `sasl.username=${target.username}`, '-X', `sasl.password=${target.password}`);
-  }
-  return args;
-}
-
 /** Runs kcat with stdin from a file (or nothing) and stdout to /dev/null; rejects when it fails. */
 export function kcatQuiet(target: Target, args: string[], inputFile?: string): { child: ChildProcess; done: Promise<void> } {
   const stdin = inputFile ? fs.openSync(inputFile, 'r') : 'ignore';
   const devNull = fs.openSync('/dev/null', 'w');
-  const child = spawn('kcat', [...kcatSecurity(target), ...args], { stdio: [stdin, devNull, 'pipe'] });
+  const child = spawn('kcat', [...kcatConnection(target), ...args], { stdio: [stdin, devNull, 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<void>((resolve, reject) => {

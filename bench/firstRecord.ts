@@ -1,5 +1,6 @@
 import { spawn } from 'child_process';
 import { Target } from '../test/integration/env';
+import { kcatConnection } from '../test/integration/kcat';
 import { describe, Figure, kcatOrThrow, runAlone } from './common';
 import { consumerOf, createTopic } from './consume';
 
@@ -11,9 +12,7 @@ import { consumerOf, createTopic } from './consume';
 const TOPIC_RECORDS = 1000;
 
 function kcatFirstLine(target: Target, topic: string): Promise<number> {
-  const args = ['-b', target.bootstrap, '-X', 'security.protocol=sasl_plaintext', '-X', `sasl.mechanisms=${target.mechanism}`];
-  args.push('-X', `sasl.username=${target.username}`, '-X', `sasl.password=${target.password}`, '-X', 'auto.offset.reset=earliest', '-q');
-  args.push('-G', `bench-first-${Date.now()}-${Math.random().toString(36).slice(2)}`, topic);
+  const args = [...kcatConnection(target), '-X', 'auto.offset.reset=earliest', '-q', '-G', `bench-first-${Date.now()}-${Math.random().toString(36).slice(2)}`, topic];
   const started = process.hrtime.bigint();
   const child = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {

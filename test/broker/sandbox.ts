@@ -108,18 +108,23 @@ async function main(): Promise<void> {
   console.log(`  topics            : ${broker.cluster.topics.all().map((t) => `${t.name} (${t.partitions.length})`).join(', ')}`);
   console.log(`  data              : ${opts.dataDir ?? 'in memory'}`);
   console.log('');
+  stopOnSignals(() => broker.stop());
+}
+
+/** Ctrl-C or SIGTERM runs `stop` once, says so, and exits. */
+export function stopOnSignals(stop: () => Promise<void>): void {
   let stopping = false;
-  const stop = async () => {
-    if (stopping) {
-      return;
+  const onSignal = async () => {
+    if (!stopping) {
+      stopping = true;
+      console.log('stopping the sandbox...');
+      await stop();
+      console.log('stopped.');
+      process.exit(0);
     }
-    stopping = true;
-    console.log('stopping the sandbox...');
-    await broker.stop();
-    process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void onSignal());
+  process.on('SIGTERM', () => void onSignal());
 }
 
 if (require.main === module) {

@@ -6,6 +6,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Tools } from './tools';
+import { packageVsix } from './vsix';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -100,8 +101,7 @@ export async function startServer(tools: Tools, options: ServerOptions = {}): Pr
   }
   for (const folder of options.install ?? []) {
     const vsix = path.join(dataDir, `${path.basename(folder)}.vsix`);
-    const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-    execFileSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: folder, stdio: 'ignore' });
+    packageVsix(vsix, folder);
     execFileSync(tools.node, [tools.serverMain, ...dataDirArgs(dataDir), '--install-extension', vsix], { stdio: 'ignore', env });
   }
   const args = [

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER } from '../broker';
-import { startSandboxBroker } from '../broker/sandbox';
+import { startSandboxBroker, stopOnSignals } from '../broker/sandbox';
 import { dataDirArgs, freePort, Server, startServer } from './codeServer';
 import { ensureTools } from './tools';
 import { packageVsix } from './vsix';
@@ -122,18 +122,7 @@ async function main(): Promise<void> {
   console.log(`  VS Code data      : ${sandbox.dataDir} (removed on stop)`);
   console.log(`  topics            : ${sandbox.broker.cluster.topics.all().map((t) => `${t.name} (${t.partitions.length})`).join(', ')}`);
   console.log('');
-  let stopping = false;
-  const stop = async () => {
-    if (!stopping) {
-      stopping = true;
-      console.log('stopping the sandbox...');
-      await sandbox.stop();
-      console.log('stopped.');
-      process.exit(0);
-    }
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  stopOnSignals(() => sandbox.stop());
 }
 
 if (require.main === module) {

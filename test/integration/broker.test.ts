@@ -6,7 +6,7 @@ import * as path from 'path';
 import { CompressionTypes } from 'kafkajs';
 import { startBroker } from '../broker';
 import { external, kafkaFor, Target, waitUntil } from './env';
-import { kcat } from './kcat';
+import { kcat, kcatConnection } from './kcat';
 
 /** Local-broker features that have no meaning against an external cluster. */
 (external ? describe.skip : describe)('local broker options', function () {
@@ -92,7 +92,7 @@ import { kcat } from './kcat';
     const local = await startBroker({ topics: [{ name: 'expiry', partitions: 1 }] });
     const target: Target = { bootstrap: local.bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', ...userOf(local.users), local };
     try {
-      const child = spawn('kcat', ['-b', local.bootstrap, '-X', 'security.protocol=sasl_plaintext', '-X', 'sasl.mechanisms=PLAIN', '-X', `sasl.username=${target.username}`, '-X', `sasl.password=${target.password}`, '-X', 'session.timeout.ms=2000', '-X', 'heartbeat.interval.ms=300', '-G', 'expiry-group', 'expiry'], { stdio: 'ignore' });
+      const child = spawn('kcat', [...kcatConnection(target), '-X', 'session.timeout.ms=2000', '-X', 'heartbeat.interval.ms=300', '-G', 'expiry-group', 'expiry'], { stdio: 'ignore' });
       await waitUntil(() => local.cluster.groups.memberCount('expiry-group') === 1, 'kcat joined the group');
       child.kill('SIGKILL');
       await waitUntil(() => local.cluster.groups.memberCount('expiry-group') === 0, 'the dead member expired', 10_000);

@@ -1,14 +1,19 @@
 import { spawn } from 'child_process';
 import { Target } from './env';
 
+/** kcat's arguments to reach the target: the bootstrap list and the security settings. */
+export function kcatConnection(target: Target): string[] {
+  const args = ['-b', target.bootstrap, '-X', `security.protocol=${target.protocol.toLowerCase()}`];
+  if (target.protocol !== 'PLAINTEXT') {
+    args.push('-X', `sasl.mechanisms=${target.mechanism}`, '-X', `sasl.username=${target.username}`, '-X', `sasl.password=${target.password}`);
+  }
+  return args;
+}
+
 /** Runs Debian's kcat (librdkafka) against the target; resolves with its output and exit code. */
 export function kcat(target: Target, args: string[], input?: string | Buffer, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const security = ['-X', `security.protocol=${target.protocol.toLowerCase()}`];
-  if (target.protocol !== 'PLAINTEXT') {
-    security.push('-X', `sasl.mechanisms=${target.mechanism}`, '-X', `sasl.username=${target.username}`, '-X', `sasl.password=${target.password}`);
-  }
   return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-b', target.bootstrap, ...security, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('kcat', [...kcatConnection(target), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
