@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { resolveTopic, TopicArg, TopicTarget } from '../clusters/target';
 import { recordErrorMessage } from '../clusters/validation';
 import type { Ctx } from '../ctx';
+import { canCompressZstd, Compression, COMPRESSIONS } from '../kafka/codecs';
 import { OutgoingRecord, parseLines, parseRecord, ParseOptions, ProduceFormat, RecordError } from '../kafka/produce/records';
 import { lineRanges, ProduceReport, sendRecords, topicFacts, UnknownTopicError } from '../kafka/produce/send';
 import { adminFailure } from '../views/hints';
@@ -118,9 +119,30 @@ async function parse(ctx: Ctx, mode: Mode, pieces: Piece[], options: ParseOption
   }
 }
 
+/** `ckafka.produce.compression`, checked: an unknown value or a codec this runtime cannot write is an error, never a fallback. */
+function compressionSetting(ctx: Ctx): Compression | undefined {
+  const value = vscode.workspace.getConfiguration('ckafka.produce').get<string>('compression', 'none');
+  const compression = COMPRESSIONS.find((c) => c === String(value).toLowerCase());
+  if (!compression) {
+    void ctx.showError(vscode.l10n.t('The setting ckafka.produce.compression has the unknown value "{0}"; use none, gzip, snappy, lz4 or zstd. Nothing was sent.', String(value)));
+    return undefined;
+  }
+  if (compression === 'zstd' && !canCompressZstd()) {
+    void ctx.showError(
+      vscode.l10n.t('This VS Code runs Node.js {0}, which cannot write zstd (Node 22.15 or later can). Set ckafka.produce.compression to lz4 or gzip, or update VS Code. Nothing was sent.', process.versions.node),
+    );
+    return undefined;
+  }
+  return compression;
+}
+
 async function send(ctx: Ctx, target: TopicTarget, records: OutgoingRecord[]): Promise<ProduceReport | undefined> {
   const { cluster, topic } = target;
   const where = `${cluster.name}/${topic}`;
+  const compression = compressionSetting(ctx);
+  if (!compression) {
+    return undefined;
+  }
   let report: ProduceReport;
   try {
     const [admin, producer] = await Promise.all([ctx.connections.admin(cluster), ctx.connections.producer(cluster)]);
@@ -129,13 +151,14 @@ async function send(ctx: Ctx, target: TopicTarget, records: OutgoingRecord[]): P
       ctx.log.warn(`produce to ${where}: could not read max.message.bytes, assuming ${facts.maxMessageBytes} bytes`);
     }
     if (records.length === 1) {
-      report = await sendRecords(producer, facts, records);
+      report = await sendRecords(producer, facts, records, { compression });
     } else {
       report = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Sending {0} messages to {1}', records.length, where), cancellable: true },
         (progress, token) => {
           let reported = 0;
           return sendRecords(producer, facts, records, {
+            compression,
             isCancelled: () => token.isCancellationRequested,
             onAcknowledged: (acknowledged, total) => {
               progress.report({ message: vscode.l10n.t('{0} of {1} acknowledged', acknowledged, total), increment: ((acknowledged - reported) / total) * 100 });

@@ -3,6 +3,7 @@ import { timeouts } from '../clusters/connections';
 import type { Ctx } from '../ctx';
 import { kafkaConfig, usesSasl } from '../kafka/cluster';
 import { ephemeralGroupId } from '../kafka/consume';
+import type { Undecodable } from '../kafka/codecs';
 import type { Failure } from '../kafka/errors';
 import { ConsumerObserver, ConsumerTarget, failureText, RunningConsumer } from './running';
 import { consumerSettings } from './settings';
@@ -30,6 +31,7 @@ export class Consumers implements vscode.Disposable {
       log: ctx.log,
       changed: (consumer) => this.fire(consumer),
       failed: (consumer, failure) => this.failed(consumer, failure),
+      undecodable: (consumer, partition, batch) => void this.undecodable(consumer, partition, batch),
     };
     this.subscriptions.push(
       this.changed,
@@ -114,6 +116,24 @@ export class Consumers implements vscode.Disposable {
     if (this.running.delete(consumer.id)) {
       void consumer.stop().then(() => this.retire(consumer));
       void this.ctx.showError(vscode.l10n.t('The consumer on {0} stopped: {1}', consumer.topic, failureText(failure)));
+    }
+  }
+
+  private async undecodable(consumer: RunningConsumer, partition: number, batch: Undecodable): Promise<void> {
+    const skip = vscode.l10n.t('Skip Batch');
+    const stop = vscode.l10n.t('Stop Consumer');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0}, partition {1}: the record batch at offsets {2}–{3} cannot be decoded ({4}). The other partitions go on.', consumer.topic, partition, batch.firstOffset, batch.lastOffset, batch.reason),
+      skip,
+      stop,
+    );
+    if (!this.running.has(consumer.id)) {
+      return;
+    }
+    if (choice === skip) {
+      consumer.skipUndecodable(partition);
+    } else if (choice === stop) {
+      await this.stop(consumer.id);
     }
   }
 

@@ -2,6 +2,7 @@ import type { KafkaConfig } from 'kafkajs';
 import * as vscode from 'vscode';
 import { hintFor } from '../clusters/hints';
 import type { ClusterSettings } from '../kafka/cluster';
+import type { Undecodable } from '../kafka/codecs';
 import { ConsumerEvent, ConsumerSession, ConsumerState } from '../kafka/consume';
 import type { Failure } from '../kafka/errors';
 import { OutputBuffer } from '../kafka/output';
@@ -25,6 +26,8 @@ export interface ConsumerObserver {
   changed(consumer: RunningConsumer): void;
   /** A failure that ended the consumer after it had started. */
   failed(consumer: RunningConsumer, failure: Failure): void;
+  /** A partition waits at a batch that could not be decoded, until the user skips it or stops the consumer. */
+  undecodable(consumer: RunningConsumer, partition: number, batch: Undecodable): void;
   log: vscode.LogOutputChannel;
 }
 
@@ -197,8 +200,37 @@ export class RunningConsumer {
         this.observer.log.error(`consumer ${this.id}: failed (${event.failure.cause}): ${event.failure.detail}`);
         this.observer.failed(this, event.failure);
         break;
+      case 'undecodable': {
+        const { firstOffset, lastOffset, compression, reason } = event.batch;
+        this.say(
+          vscode.l10n.t(
+            'Partition {0}: the record batch at offsets {1}–{2} cannot be decoded ({3}: {4}). This partition waits there while the others go on; skip the batch to read on after it, or stop the consumer.',
+            event.partition,
+            firstOffset,
+            lastOffset,
+            compression,
+            reason,
+          ),
+        );
+        this.observer.log.warn(`consumer ${this.id}: partition ${event.partition} offsets ${firstOffset}-${lastOffset}: ${compression} batch cannot be decoded: ${reason}`);
+        this.observer.undecodable(this, event.partition, event.batch);
+        break;
+      }
     }
     this.observer.changed(this);
+  }
+
+  /** Reads on after the batch a partition waits at; false when that partition is not waiting. */
+  skipUndecodable(partition: number): boolean {
+    const held = this.session.heldPartitions().get(partition);
+    const resumeAt = this.session.skipUndecodable(partition);
+    if (!held || resumeAt === undefined) {
+      return false;
+    }
+    this.say(vscode.l10n.t('Partition {0}: skipped offsets {1}–{2}; reading on from offset {3}.', partition, held.firstOffset, held.lastOffset, resumeAt));
+    this.observer.log.info(`consumer ${this.id}: partition ${partition} skipped offsets ${held.firstOffset}-${held.lastOffset}`);
+    this.observer.changed(this);
+    return true;
   }
 
   private note(text: string): string {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import type { Admin, Consumer, Kafka, KafkaConfig } from 'kafkajs';
 import { kafkajs } from './lib';
+import { Undecodable, undecodable } from './codecs';
 import { classifyError, Failure, FailureCause } from './errors';
 import type { ConsumedRecord } from './format';
 import { groupAccessDenied } from './groupAccess';
@@ -20,7 +21,12 @@ export type ConsumerEvent =
   /** The connection failed; the consumer tries again after `retryInMs`. */
   | { type: 'connectionLost'; failure: Failure; retryInMs: number }
   /** A failure retrying cannot fix (authentication, ACL, unknown topic): the consumer has stopped. */
-  | { type: 'failed'; failure: Failure };
+  | { type: 'failed'; failure: Failure }
+  /**
+   * A batch of this partition could not be decoded (unknown compression, corrupt data). The partition waits
+   * at the batch until `skipUndecodable`; the other partitions go on. Reported once per batch.
+   */
+  | { type: 'undecodable'; partition: number; batch: Undecodable };
 
 export type ConsumerState = 'starting' | 'running' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -99,6 +105,10 @@ export class ConsumerSession {
   private readonly next = new Map<number, number>();
   /** Seeks for the first join: every partition for an ephemeral group, or what a named group needs. */
   private firstSeeks = new Map<number, number>();
+  /** Partitions waiting at a batch that could not be decoded. */
+  private readonly held = new Map<number, Undecodable>();
+  /** Where a skipped partition goes on when the skip came while no consumer was connected. */
+  private readonly skippedTo = new Map<number, number>();
   private joinedOnce = false;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -221,11 +231,14 @@ export class ConsumerSession {
       await consumer.subscribe({ topic, fromBeginning: from.kind === 'earliest' });
       await consumer.run({
         autoCommit: !ephemeral,
-        eachBatch: async ({ batch }) => {
+        // Offsets are resolved here, so that a named group never commits past a batch it could not decode.
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset }) => {
           if (this.consumer !== consumer) {
             return;
           }
           const partition = batch.partition;
+          const last = batch.messages[batch.messages.length - 1];
           if (from.kind === 'offset' && from.partition !== undefined && partition !== from.partition) {
             return;
           }
@@ -234,11 +247,20 @@ export class ConsumerSession {
           if (next !== undefined && records.length > 0 && Number(records[0].offset) < next) {
             records = records.filter((r) => Number(r.offset) >= next);
           }
-          if (records.length === 0) {
+          const bad = records.findIndex((r) => undecodable(r.value) !== undefined);
+          const shown = bad < 0 ? records : records.slice(0, bad);
+          if (shown.length > 0) {
+            this.next.set(partition, Number(shown[shown.length - 1].offset) + 1);
+            await this.options.onBatch({ topic, partition, records: shown });
+          }
+          if (bad < 0) {
+            resolveOffset(last.offset);
             return;
           }
-          this.next.set(partition, Number(records[records.length - 1].offset) + 1);
-          await this.options.onBatch({ topic, partition, records });
+          if (shown.length > 0) {
+            resolveOffset(shown[shown.length - 1].offset);
+          }
+          this.hold(consumer, partition, undecodable(records[bad].value) as Undecodable);
         },
       });
     } catch (error) {
@@ -253,13 +275,20 @@ export class ConsumerSession {
     const reconnected = this.joinedOnce;
     for (const partition of partitions) {
       // After a reconnect an ephemeral group, which commits nothing, goes on after the last record handed over.
-      const offset = ephemeral ? (this.next.get(partition) ?? this.firstSeeks.get(partition)) : reconnected ? undefined : this.firstSeeks.get(partition);
+      const offset =
+        this.skippedTo.get(partition) ??
+        (ephemeral ? (this.next.get(partition) ?? this.firstSeeks.get(partition)) : reconnected ? undefined : this.firstSeeks.get(partition));
+      this.skippedTo.delete(partition);
       if (offset !== undefined) {
         consumer.seek({ topic, partition, offset: String(offset) });
         if (!this.next.has(partition)) {
           this.next.set(partition, offset);
         }
       }
+    }
+    const held = partitions.filter((p) => this.held.has(p));
+    if (held.length > 0) {
+      consumer.pause([{ topic, partitions: held }]);
     }
     if (from.kind === 'offset' && from.partition !== undefined) {
       const others = partitions.filter((p) => p !== from.partition);
@@ -273,6 +302,45 @@ export class ConsumerSession {
     this.options.onEvent?.({ type: 'joined', partitions: [...partitions].sort((a, b) => a - b), reconnected });
     this.startWaiter?.resolve();
     this.startWaiter = undefined;
+  }
+
+  /** Stops reading a partition at a batch that could not be decoded, and reports it the first time. */
+  private hold(consumer: Consumer, partition: number, batch: Undecodable): void {
+    const { topic } = this.options;
+    consumer.pause([{ topic, partitions: [partition] }]);
+    consumer.seek({ topic, partition, offset: batch.firstOffset });
+    this.next.set(partition, Number(batch.firstOffset));
+    if (this.held.get(partition)?.firstOffset !== batch.firstOffset) {
+      this.held.set(partition, batch);
+      this.options.onEvent?.({ type: 'undecodable', partition, batch });
+    }
+  }
+
+  /** Partitions waiting at a batch that could not be decoded. */
+  heldPartitions(): ReadonlyMap<number, Undecodable> {
+    return new Map(this.held);
+  }
+
+  /**
+   * Goes on after the batch a partition is held at; a named group commits the offset after it. Returns the
+   * offset reading resumes from, or undefined when the partition is not held.
+   */
+  skipUndecodable(partition: number): number | undefined {
+    const batch = this.held.get(partition);
+    if (!batch) {
+      return undefined;
+    }
+    const { topic } = this.options;
+    const after = Number(batch.lastOffset) + 1;
+    this.held.delete(partition);
+    this.next.set(partition, after);
+    if (this.consumer && this.stateValue === 'running') {
+      this.consumer.seek({ topic, partition, offset: String(after) });
+      this.consumer.resume([{ topic, partitions: [partition] }]);
+    } else {
+      this.skippedTo.set(partition, after);
+    }
+    return after;
   }
 
   private async crashed(error: unknown): Promise<void> {

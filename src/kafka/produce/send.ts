@@ -1,4 +1,5 @@
 import type { Admin, Kafka, Producer, ProducerConfig } from 'kafkajs';
+import { Compression, COMPRESSIONS } from '../codecs';
 import { kafkaErrorType } from '../errors';
 import { kafkajs } from '../lib';
 import { PlannedBatch, planBatches } from './plan';
@@ -100,6 +101,8 @@ export interface SendOptions {
   /** Called after every acknowledged batch with the running total. */
   onAcknowledged?: (acknowledged: number, total: number) => void;
   maxRecordsPerBatch?: number;
+  /** How each batch is compressed; none by default. */
+  compression?: Compression;
 }
 
 /**
@@ -119,6 +122,7 @@ export async function sendRecords(producer: Producer, facts: TopicFacts, records
   const report: ProduceReport = { topic: facts.topic, total: records.length, acknowledged: 0, partitions: [], unacknowledged: [], cancelled: false };
   const isCancelled = options.isCancelled ?? (() => false);
   const slots = new Slots(options.maxInFlight ?? 8);
+  const compression = COMPRESSIONS.indexOf(options.compression ?? 'none');
 
   const sendPartition = async (queue: PlannedBatch[]): Promise<void> => {
     for (let i = 0; i < queue.length; i++) {
@@ -132,6 +136,7 @@ export async function sendRecords(producer: Producer, facts: TopicFacts, records
         }
         const [ack] = await producer.sendBatch({
           acks: -1,
+          compression,
           topicMessages: [{ topic: facts.topic, messages: batch.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, partition: batch.partition })) }],
         });
         acknowledge(report, batch, BigInt(ack.baseOffset ?? '-1'));

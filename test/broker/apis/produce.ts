@@ -53,14 +53,21 @@ function appendPartition(ctx: RequestContext, topicName: string, index: number, 
   return result(ErrorCode.NONE, baseOffset, log.logStartOffset);
 }
 
+/**
+ * Produce from v0, as CKafka and Kafka before 4.0 advertise it: librdkafka 2.0 compresses with gzip, snappy
+ * or lz4 only when the broker lists Produce v0. Versions 0 to 2 carry the old message format, which is
+ * answered with UNSUPPORTED_FOR_MESSAGE_FORMAT.
+ */
 export const produce: Api = {
   key: 0,
   name: 'Produce',
-  min: 3,
+  min: 0,
   max: 7,
   handle: (ctx) => {
     const { body, version } = ctx;
-    body.nullableString(); // transactional_id
+    if (version >= 3) {
+      body.nullableString(); // transactional_id
+    }
     const acks = body.int16();
     body.int32(); // timeout_ms
     const topics = body.list((r) => ({
@@ -80,12 +87,18 @@ export const produce: Api = {
     const w = new Writer();
     w.array(results, (w, t) => {
       w.string(t.name).array(t.partitions, (w, p) => {
-        w.int32(p.index).int16(p.error).int64(p.baseOffset).int64(-1);
+        w.int32(p.index).int16(p.error).int64(p.baseOffset);
+        if (version >= 2) {
+          w.int64(-1); // log_append_time
+        }
         if (version >= 5) {
           w.int64(p.logStartOffset);
         }
       });
     });
-    return w.int32(0).done();
+    if (version >= 1) {
+      w.int32(0); // throttle_time_ms
+    }
+    return w.done();
   },
 };

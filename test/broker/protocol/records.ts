@@ -1,4 +1,4 @@
-import { gunzipSync } from 'zlib';
+import { COMPRESSIONS, decompress } from '../../../src/kafka/codecs';
 import { crc32c } from './crc32c';
 import { Reader } from './reader';
 
@@ -16,8 +16,6 @@ const PRODUCER_EPOCH = 51;
 const BASE_SEQUENCE = 53;
 const RECORD_COUNT = 57;
 export const BATCH_HEADER_SIZE = 61;
-
-export const COMPRESSION = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
 /** One record batch as the broker keeps it: the client's bytes, with the base offset it was given. */
 export interface Batch {
@@ -52,7 +50,7 @@ export function splitBatches(records: Buffer): Buffer[] | BatchProblem {
     if (batch.readUInt32BE(CRC) !== crc32c(batch, ATTRIBUTES)) {
       return 'corrupt';
     }
-    if ((batch.readInt16BE(ATTRIBUTES) & 0x07) >= COMPRESSION.length) {
+    if ((batch.readInt16BE(ATTRIBUTES) & 0x07) >= COMPRESSIONS.length) {
       return 'corrupt';
     }
     out.push(batch);
@@ -91,16 +89,18 @@ export interface DecodedRecord {
   headers: { key: string; value: Buffer | null }[];
 }
 
-/** Decodes the records of an uncompressed or gzip batch; returns null for other compressions. */
+/** Decodes the records of a batch of any compression, as Kafka does; null when its records cannot be decoded. */
 export function decodeBatch(batch: Batch): DecodedRecord[] | null {
-  const attributes = batch.bytes.readInt16BE(ATTRIBUTES);
-  const compression = COMPRESSION[attributes & 0x07];
-  let body = batch.bytes.subarray(BATCH_HEADER_SIZE);
-  if (compression === 'gzip') {
-    body = gunzipSync(body);
-  } else if (compression !== 'none') {
+  try {
+    return decodeRecords(batch);
+  } catch {
     return null;
   }
+}
+
+function decodeRecords(batch: Batch): DecodedRecord[] {
+  const attributes = batch.bytes.readInt16BE(ATTRIBUTES);
+  const body = decompress(attributes & 0x07, batch.bytes.subarray(BATCH_HEADER_SIZE));
   const baseTimestamp = Number(batch.bytes.readBigInt64BE(BASE_TIMESTAMP));
   const logAppendTime = (attributes & 0x08) !== 0;
   const r = new Reader(body);
