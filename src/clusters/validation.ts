@@ -31,10 +31,8 @@ function message(reason: ValidationReason, value: string): string {
       return vscode.l10n.t('expected a JSON object like {"key":…,"value":…}, found {0}', value);
     case 'record.value':
       return vscode.l10n.t('the object has no "value" field.');
-    case 'record.key':
-      return vscode.l10n.t('"key" must be a string or a number, found {0}.', value);
     case 'record.headers':
-      return vscode.l10n.t('"headers" must be an object of string values ({0}).', value);
+      return vscode.l10n.t('"headers" must be a JSON object like {"name":"value"}, found {0}.', value);
     case 'record.partition':
       return vscode.l10n.t('"partition" {0} is not a partition of the topic (partition/count).', value);
     case 'record.tooLarge':

@@ -13,7 +13,6 @@ export type ValidationReason =
   | 'record.json'
   | 'record.notObject'
   | 'record.value'
-  | 'record.key'
   | 'record.headers'
   | 'record.partition'
   | 'record.tooLarge'

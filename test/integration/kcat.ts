@@ -10,8 +10,8 @@ export function kcatConnection(target: Target): string[] {
   return args;
 }
 
-/** Runs Debian's kcat (librdkafka) against the target; resolves with its output and exit code. */
-export function kcat(target: Target, args: string[], input?: string | Buffer, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs Debian's kcat (librdkafka) against the target; resolves with its output (as text and as bytes) and exit code. */
+export function kcat(target: Target, args: string[], input?: string | Buffer, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stdoutBytes: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('kcat', [...kcatConnection(target), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -22,7 +22,8 @@ export function kcat(target: Target, args: string[], input?: string | Buffer, ti
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ code, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: Buffer.concat(err).toString('utf8') });
     });
     child.stdin.end(input);
   });

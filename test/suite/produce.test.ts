@@ -6,8 +6,9 @@ import type { ExtensionApi } from '../../src/ctx';
 import type { ProduceReport } from '../../src/kafka/produce/send';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { Target } from '../integration/env';
+import { kcat } from '../integration/kcat';
 import { activate, waitFor } from './helpers';
-import { readBack, readWithKafkajs } from './readback';
+import { readBack, readBytesWithKcat, readWithKafkajs } from './readback';
 
 const LIMITED_USER = 'ckafka-sandbox#produce-limited';
 const LIMITED_PASSWORD = 'limited-produce-secret';
@@ -154,6 +155,42 @@ describe('Produce Selection', function () {
       { partition: 1, offset: 0, key: '42', value: 'numeric key', headers: {} },
       { partition: 2, offset: 0, key: 'user-1', value: 'signed in', headers: { source: 'web', trace: 't1' } },
     ]);
+  });
+
+  it('sends JSON Lines values, keys and header values exactly as written, read back by kcat byte for byte', async () => {
+    const bigKey = '12345678901234567890';
+    // The partition librdkafka's Java-compatible partitioner (murmur2) gives a key: kcat writes it to a topic of five.
+    const reference = topic(5);
+    const written = await kcat(target, ['-P', '-t', reference, '-K', '\t', '-X', 'partitioner=murmur2_random'], `${bigKey}\texact\n12345678901234567000\trounded\n`);
+    assert.strictEqual(written.code, 0, written.stderr);
+    const javaPartition = new Map((await readBytesWithKcat(target, reference)).map((r) => [r.key.toString(), r.partition]));
+    assert.notStrictEqual(javaPartition.get(bigKey), javaPartition.get('12345678901234567000'), 'the rounded key would land elsewhere, so the check below means something');
+
+    const name = topic(5);
+    await setting('format', 'jsonl');
+    const lines = [
+      `{"key":${bigKey},"value":{"orderId":1234567890123456789,"price":1.10}}`,
+      '{"value":1e400,"partition":0}',
+      '{"value":-0,"partition":0}',
+      '{"value":"\\u00e9","partition":0}',
+      '{"key":[0, -0],"value":[[1, [2.50, []]],\t[[-0.0E+00]], {"a" : ["\\u00e9"]}],"partition":0,"headers":{"n":1.10,"s":"\\u00e9"}}',
+    ];
+    await editorWith(lines.join('\n'), [0, 0, lines.length - 1, lines[lines.length - 1].length]);
+    const report = await produce('ckafka.produceSelectionAsLines', name);
+    assert.strictEqual(report?.acknowledged, lines.length);
+    // Bytes shown one character per byte (latin1): an exact comparison that still reads well when it fails.
+    const bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const read = await readBytesWithKcat(target, name);
+    assert.deepStrictEqual(
+      read.map((r) => [r.partition, r.offset, r.key.toString('latin1'), r.headers.toString('latin1'), r.value.toString('latin1')]),
+      [
+        [0, 0, bytes(''), bytes(''), bytes('1e400')],
+        [0, 1, bytes(''), bytes(''), bytes('-0')],
+        [0, 2, bytes(''), bytes(''), '\xc3\xa9'],
+        [0, 3, bytes('[0, -0]'), bytes('n=1.10,s=é'), bytes('[[1, [2.50, []]],\t[[-0.0E+00]], {"a" : ["\\u00e9"]}]')],
+        [javaPartition.get(bigKey), 0, bytes(bigKey), bytes(''), bytes('{"orderId":1234567890123456789,"price":1.10}')],
+      ],
+    );
   });
 
   it('sends 100,000 lines, every one acknowledged and read back exactly once', async () => {

@@ -11,7 +11,7 @@ export interface ReadRecord {
   headers: Record<string, string>;
 }
 
-const byPosition = (a: ReadRecord, b: ReadRecord) => a.partition - b.partition || a.offset - b.offset;
+const byPosition = (a: { partition: number; offset: number }, b: { partition: number; offset: number }) => a.partition - b.partition || a.offset - b.offset;
 
 /** Every record of the topic, read with a kafkajs consumer of its own (a fresh group, from the beginning). */
 export async function readWithKafkajs(target: Target, topic: string): Promise<ReadRecord[]> {
@@ -55,14 +55,48 @@ export async function readWithKafkajs(target: Target, topic: string): Promise<Re
  * separated by control characters the tests never send.
  */
 export async function readWithKcat(target: Target, topic: string): Promise<ReadRecord[]> {
-  const { code, stdout, stderr } = await kcat(target, ['-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p\x1f%o\x1f%k\x1f%h\x1f%s\x1e'], undefined, 120_000);
+  return (await readBytesWithKcat(target, topic)).map((r) => ({
+    partition: r.partition,
+    offset: r.offset,
+    key: r.key.length === 0 ? null : r.key.toString('utf8'),
+    value: r.value.toString('utf8'),
+    headers: parseKcatHeaders(r.headers.toString('utf8')),
+  }));
+}
+
+/** A record as kcat read it, as bytes: nothing decoded, so tests can compare byte for byte. */
+export interface RawRecord {
+  partition: number;
+  offset: number;
+  key: Buffer;
+  headers: Buffer;
+  value: Buffer;
+}
+
+/** Splits `bytes` at every `separator` byte. */
+function splitBytes(bytes: Buffer, separator: number): Buffer[] {
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let at = bytes.indexOf(separator); at >= 0; at = bytes.indexOf(separator, start)) {
+    parts.push(bytes.subarray(start, at));
+    start = at + 1;
+  }
+  parts.push(bytes.subarray(start));
+  return parts;
+}
+
+/**
+ * Every record of the topic as kcat's raw output bytes. Keys, header text (`name=value,…`) and values are
+ * separated by control bytes, which no UTF-8 multi-byte sequence contains; the tests never send them.
+ */
+export async function readBytesWithKcat(target: Target, topic: string): Promise<RawRecord[]> {
+  const { code, stdoutBytes, stderr } = await kcat(target, ['-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p\x1f%o\x1f%k\x1f%h\x1f%s\x1e'], undefined, 120_000);
   assert.strictEqual(code, 0, stderr);
-  return stdout
-    .split('\x1e')
-    .filter((r) => r !== '')
+  return splitBytes(stdoutBytes, 0x1e)
+    .filter((r) => r.length > 0)
     .map((r) => {
-      const [partition, offset, key, headers, value] = r.split('\x1f');
-      return { partition: Number(partition), offset: Number(offset), key: key === '' ? null : key, value, headers: parseKcatHeaders(headers) };
+      const [partition, offset, key, headers, value] = splitBytes(r, 0x1f);
+      return { partition: Number(partition.toString()), offset: Number(offset.toString()), key, headers, value };
     })
     .sort(byPosition);
 }

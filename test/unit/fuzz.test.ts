@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { joinSaslUsername, parseBootstrapServers, splitSaslUsername } from '../../src/kafka/connection';
 import { BINARY_ENCODINGS, ConsumedRecord, FormatOptions, formatRecord, HeaderValue, RECORD_FORMATS } from '../../src/kafka/format';
 import { parseOffsetSpec, parseTimestamp, startPositionFrom } from '../../src/kafka/position';
+import { memberSources } from '../../src/kafka/produce/jsonSource';
 import { parseLines, parseRecord } from '../../src/kafka/produce/records';
 import { ValidationError } from '../../src/kafka/validation';
 
@@ -148,6 +149,64 @@ describe('fuzz: produce parsers', () => {
             assert.ok(r.line >= firstLine);
             assert.ok(!r.value.includes('\n') && !(r.key ?? '').includes('\n') || format === 'jsonl');
           }
+        }
+      }),
+      params,
+    );
+  });
+});
+
+describe('fuzz: JSON Lines keep the source text', () => {
+  /** JSON source text written as people and programs write it: any spacing, big and odd numbers, every escape. */
+  const space = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r'), maxLength: 3 });
+  const digits = (minLength: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength, maxLength: 40 });
+  const number = fc.oneof(
+    fc
+      .tuple(fc.boolean(), fc.oneof(fc.constant('0'), fc.tuple(fc.constantFrom(...'123456789'), digits(0)).map(([a, b]) => a + b)), fc.option(digits(1)), fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(1))))
+      .map(([minus, whole, fraction, exponent]) => `${minus ? '-' : ''}${whole}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : exponent.join('')}`),
+    fc.constantFrom('1e400', '-1E+400', '-0', '-0.0e-0', '1.10', '12345678901234567890', '9007199254740993', '5e-324', '2.4e-400'),
+  );
+  const escape = fc.oneof(fc.constantFrom('\\"', '\\\\', '\\/', '\\b', '\\f', '\\n', '\\r', '\\t'), fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 4, maxLength: 4 }).map((h) => `\\u${h}`));
+  const plain = fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: TRICKY, maxLength: 8 })).map((t) => t.replace(/["\\\u0000-\u001f]/g, ''));
+  const string = fc.array(fc.oneof(plain, escape), { maxLength: 6 }).map((parts) => `"${parts.join('')}"`);
+  const name = fc.oneof(string, fc.constantFrom('"a"', '"\\u0061"', '""', '"__proto__"', '"value"'));
+  const { value: jsonSource, object: objectSource } = fc.letrec<{ value: string; array: string; object: string }>((tie) => ({
+    value: fc.oneof({ maxDepth: 4, depthIdentifier: 'json' }, number, string, fc.constantFrom('true', 'false', 'null'), tie('array'), tie('object')),
+    array: fc
+      .tuple(space, fc.array(fc.tuple(space, tie('value'), space).map((t) => t.join('')), { maxLength: 4, depthIdentifier: 'json' }))
+      .map(([inside, items]) => (items.length === 0 ? `[${inside}]` : `[${items.join(',')}]`)),
+    object: fc
+      .tuple(space, fc.array(fc.tuple(space, name, space, space, tie('value'), space).map(([a, n, b, c, v, d]) => `${a}${n}${b}:${c}${v}${d}`), { maxLength: 4, depthIdentifier: 'json' }))
+      .map(([inside, members]) => (members.length === 0 ? `{${inside}}` : `{${members.join(',')}}`)),
+  }));
+  /** What a value, key or header value written as `source` must be sent as. */
+  const sent = (source: string): string => (source.startsWith('"') ? (JSON.parse(source) as string) : source);
+
+  it('a value, key and header value placed in a line come back as their exact source text (strings decoded)', () => {
+    const member = (n: string, source: string, ws: string) => `${ws}${n}${ws}:${ws}${source}${ws}`;
+    fc.assert(
+      fc.property(jsonSource, jsonSource, jsonSource, fc.option(jsonSource, { nil: undefined }), space, fc.boolean(), fc.constantFrom('"value"', '"v\\u0061lue"'), (value, key, header, decoy, ws, keyFirst, valueName) => {
+        const members = [member(valueName, value, ws), member('"key"', key, ws)];
+        const line = `{${[...(decoy === undefined ? [] : [member('"value"', decoy, ws), member('"key"', decoy, ws)]), ...(keyFirst ? members.reverse() : members), member('"headers"', `{"h":${header}}`, ws)].join(',')}}`;
+        const record = parseRecord(line, 1, { format: 'jsonl' });
+        assert.strictEqual(record.value, sent(value), line);
+        assert.strictEqual(record.key, key === 'null' ? undefined : sent(key), line);
+        assert.deepStrictEqual(record.headers, { h: sent(header) }, line);
+      }),
+      params,
+    );
+  });
+
+  it('memberSources gives each member of any object as JSON.parse reads it, the last of duplicate names winning', () => {
+    fc.assert(
+      fc.property(objectSource, space, (text, ws) => {
+        const source = `${ws}${text}${ws}`;
+        const parsed = JSON.parse(source) as Record<string, unknown>;
+        const members = memberSources(source);
+        assert.deepStrictEqual([...members.keys()].sort(), Object.keys(parsed).sort(), source);
+        for (const [n, member] of members) {
+          assert.strictEqual(member, member.trim(), 'no spacing around a member');
+          assert.deepStrictEqual(JSON.parse(member), parsed[n], `${n} of ${source}`);
         }
       }),
       params,

@@ -38,10 +38,55 @@ describe('produce: parsing', () => {
     await refusesAt(() => parseRecord('{"value":', 9, { format: 'jsonl' }), 'record.json', 9);
     await refusesAt(() => parseRecord('[1,2]', 9, { format: 'jsonl' }), 'record.notObject', 9);
     await refusesAt(() => parseRecord('{"key":"k"}', 9, { format: 'jsonl' }), 'record.value', 9);
-    await refusesAt(() => parseRecord('{"value":"v","key":{}}', 9, { format: 'jsonl' }), 'record.key', 9);
-    await refusesAt(() => parseRecord('{"value":"v","headers":{"h":1}}', 9, { format: 'jsonl' }), 'record.headers', 9);
+    await refusesAt(() => parseRecord('{"value":"v","headers":[{"h":"1"}]}', 9, { format: 'jsonl' }), 'record.headers', 9);
+    await refusesAt(() => parseRecord('{"value":"v","headers":"h=1"}', 9, { format: 'jsonl' }), 'record.headers', 9);
     await refusesAt(() => parseRecord('{"value":"v","partition":-1}', 9, { format: 'jsonl' }), 'record.partition', 9);
     await refusesAt(() => parseRecord('{"value":"v","partition":1.5}', 9, { format: 'jsonl' }), 'record.partition', 9);
+  });
+
+  it('sends JSON Lines values, keys and header values exactly as written', () => {
+    const jsonl = (text: string, key?: string) => parseRecord(text, 1, { format: 'jsonl', key });
+    assert.deepStrictEqual(jsonl('{"key":12345678901234567890,"value":{"orderId":1234567890123456789,"price":1.10}}'), {
+      key: '12345678901234567890',
+      value: '{"orderId":1234567890123456789,"price":1.10}',
+      line: 1,
+    });
+    assert.strictEqual(jsonl('{"value":1e400}').value, '1e400');
+    assert.strictEqual(jsonl('{"value":-0}').value, '-0');
+    assert.strictEqual(jsonl('{"value":-0.0E+00,"key":-0}').key, '-0');
+    assert.strictEqual(jsonl('{"value":"\\u00e9"}').value, 'é', 'a JSON string is sent as its decoded text');
+    assert.strictEqual(jsonl('{"value":"\\ud83d\\ude80 \\"q\\" \\\\ \\n"}').value, '🚀 "q" \\ \n');
+    assert.strictEqual(jsonl('{"value":[[1,[2.50,[]]],[[ ]],[["\\u00e9"]]]}').value, '[[1,[2.50,[]]],[[ ]],[["\\u00e9"]]]', 'nested arrays, escapes inside kept');
+    assert.strictEqual(jsonl('{"value":{"s":"}]\\"{[","n":[{}]},"key":1}').value, '{"s":"}]\\"{[","n":[{}]}', 'brackets inside strings do not end the value');
+  });
+
+  it('keeps the spacing inside a value and drops only the spacing around it', () => {
+    const record = parseRecord(' {  "value" :\t{ "a" :\t[ 1 , 2.0 ] ,\r\n "b":"x\\ny" }  , "key"\n: true , "partition" : 0 } ', 3, { format: 'jsonl' });
+    assert.deepStrictEqual(record, { value: '{ "a" :\t[ 1 , 2.0 ] ,\r\n "b":"x\\ny" }', key: 'true', partition: 0, line: 3 });
+  });
+
+  it('takes the last of duplicate names, as JSON.parse does, also when a name is written with escapes', () => {
+    assert.deepStrictEqual(parseRecord('{"value":1,"key":"a","value":{"v":2.0},"key":3.0,"headers":{"h":1,"h":"2"}}', 1, { format: 'jsonl' }), {
+      value: '{"v":2.0}',
+      key: '3.0',
+      headers: { h: '2' },
+      line: 1,
+    });
+    assert.strictEqual(parseRecord('{"value":1.0,"v\\u0061lue":12.50}', 1, { format: 'jsonl' }).value, '12.50');
+    assert.strictEqual(parseRecord('{"value":1.0,"valu":2,"value ":3}', 1, { format: 'jsonl' }).value, '1.0');
+  });
+
+  it('sends header values like values: strings decoded, anything else as written, a header named __proto__ too', () => {
+    const record = parseRecord('{"value":"v","headers":{"n":1.10,"s":"\\u00e9","o":{"a" : [1]},"nil":null,"__proto__":"p"}}', 1, { format: 'jsonl' });
+    assert.deepStrictEqual(record.headers, JSON.parse('{"n":"1.10","s":"é","o":"{\\"a\\" : [1]}","nil":"null","__proto__":"p"}'));
+    assert.deepStrictEqual(Object.keys(record.headers ?? {}), ['n', 's', 'o', 'nil', '__proto__']);
+  });
+
+  it('sends a non-string key as its source text, and a null key as no key even with a run key', () => {
+    assert.strictEqual(parseRecord('{"key":{"id" : 10.0},"value":"v"}', 1, { format: 'jsonl' }).key, '{"id" : 10.0}');
+    assert.strictEqual(parseRecord('{"key":[1,"a"],"value":"v"}', 1, { format: 'jsonl', key: 'run' }).key, '[1,"a"]');
+    assert.strictEqual(parseRecord('{"value":"v"}', 1, { format: 'jsonl', key: 'run' }).key, 'run');
+    assert.strictEqual(parseRecord('{"value":"v","key":null}', 1, { format: 'jsonl', key: 'run' }).key, undefined);
   });
 
   it('numbers lines from the selection start, skips blank lines and strips CR', async () => {

@@ -1,4 +1,5 @@
 import { ValidationError, ValidationReason } from '../validation';
+import { memberSources } from './jsonSource';
 
 /** One message to send, and the editor line it came from (1-based) so errors can point at it. */
 export interface OutgoingRecord {
@@ -48,6 +49,11 @@ export function parseRecord(text: string, line: number, options: ParseOptions): 
   return options.key === undefined ? { value: text, line } : { key: options.key, value: text, line };
 }
 
+/**
+ * A JSON Lines record. `value`, `key` and header values are sent as the user wrote them: a JSON string as its
+ * decoded text, anything else as its exact source text (the digits of 12345678901234567890, the 1.10, the
+ * spacing and escapes inside an object). JSON.parse validates the line; memberSources finds the source text.
+ */
 function parseJsonRecord(text: string, line: number, runKey: string | undefined): OutgoingRecord {
   let parsed: unknown;
   try {
@@ -59,16 +65,23 @@ function parseJsonRecord(text: string, line: number, runKey: string | undefined)
     throw new RecordError('record.notObject', text.slice(0, 80), line);
   }
   const fields = parsed as Record<string, unknown>;
-  const record: OutgoingRecord = { value: jsonValue(fields.value, line), line };
-  const key = 'key' in fields ? fields.key : runKey;
-  if (key !== undefined && key !== null) {
-    if (typeof key !== 'string' && typeof key !== 'number') {
-      throw new RecordError('record.key', JSON.stringify(key).slice(0, 80), line);
+  const sources = memberSources(text);
+  const value = sources.get('value');
+  if (value === undefined) {
+    throw new RecordError('record.value', '', line);
+  }
+  const record: OutgoingRecord = { value: asSent(fields.value, value), line };
+  const key = sources.get('key');
+  if (key === undefined) {
+    if (runKey !== undefined) {
+      record.key = runKey;
     }
-    record.key = String(key);
+  } else if (fields.key !== null) {
+    // `"key":null` is Kafka's null key: the record is sent without one, even when the run has a key.
+    record.key = asSent(fields.key, key);
   }
   if (fields.headers !== undefined && fields.headers !== null) {
-    record.headers = jsonHeaders(fields.headers, line);
+    record.headers = jsonHeaders(fields.headers, sources.get('headers') as string, line);
   }
   if (fields.partition !== undefined && fields.partition !== null) {
     const p = fields.partition;
@@ -80,24 +93,21 @@ function parseJsonRecord(text: string, line: number, runKey: string | undefined)
   return record;
 }
 
-/** A string value is sent as it is; any other JSON value as its JSON text. `value` is required. */
-function jsonValue(value: unknown, line: number): string {
-  if (value === undefined) {
-    throw new RecordError('record.value', '', line);
-  }
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/** A JSON string is sent as its decoded text; any other JSON value as its source text. */
+function asSent(parsed: unknown, source: string): string {
+  return typeof parsed === 'string' ? parsed : source;
 }
 
-function jsonHeaders(headers: unknown, line: number): Record<string, string> {
+/** `headers` is an object; each value is sent as a record's value is. */
+function jsonHeaders(headers: unknown, source: string, line: number): Record<string, string> {
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-    throw new RecordError('record.headers', JSON.stringify(headers).slice(0, 80), line);
+    throw new RecordError('record.headers', source.slice(0, 80), line);
   }
+  const parsed = headers as Record<string, unknown>;
   const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (typeof value !== 'string') {
-      throw new RecordError('record.headers', name, line);
-    }
-    result[name] = value;
+  for (const [name, value] of memberSources(source)) {
+    // Defined, not assigned, so that a header named __proto__ is a header like any other.
+    Object.defineProperty(result, name, { value: asSent(parsed[name], value), enumerable: true, writable: true, configurable: true });
   }
   return result;
 }
