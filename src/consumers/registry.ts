@@ -122,7 +122,7 @@ export class Consumers implements vscode.Disposable {
   private async undecodable(consumer: RunningConsumer, partition: number, batch: Undecodable): Promise<void> {
     const skip = vscode.l10n.t('Skip Batch');
     const stop = vscode.l10n.t('Stop Consumer');
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await this.ctx.showWarning(
       vscode.l10n.t('{0}, partition {1}: the record batch at offsets {2}–{3} cannot be decoded ({4}). The other partitions go on.', consumer.topic, partition, batch.firstOffset, batch.lastOffset, batch.reason),
       skip,
       stop,
