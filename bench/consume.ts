@@ -6,6 +6,7 @@ import { Target } from '../test/integration/env';
 import { kcatConnection } from '../test/integration/kcat';
 import { startBrokerProcess } from './brokerProcess';
 import { kafkaConfig } from '../src/kafka/cluster';
+import { Compression } from '../src/kafka/codecs';
 import { ConsumerSession, ephemeralGroupId } from '../src/kafka/consume';
 import { DEFAULT_FORMAT } from '../src/kafka/format';
 import { OutputBuffer, OutputSink } from '../src/kafka/output';
@@ -109,15 +110,19 @@ async function until(check: () => boolean): Promise<void> {
   }
 }
 
-/** Consume throughput against kcat on `target`: the figure, with the sink's calls per second printed. */
-export async function benchConsume(target: Target, rounds = ROUNDS): Promise<Figure> {
-  const topic = `bench-consume-${Date.now().toString(36)}`;
+/**
+ * Consume throughput against kcat on `target`: the figure, with the sink's calls per second printed. The
+ * records are written by kcat with `compression` (none by default), so both sides decode the same batches.
+ */
+export async function benchConsume(target: Target, rounds = ROUNDS, compression: Compression = 'none'): Promise<Figure> {
+  const topic = `bench-consume-${compression}-${Date.now().toString(36)}`;
   await createTopic(target, topic);
   const input = recordsFile(RECORDS);
-  await kcatQuiet(target, ['-P', '-t', topic], input).done;
+  await kcatQuiet(target, ['-P', '-t', topic, '-z', compression], input).done;
   fs.rmSync(path.dirname(input), { recursive: true });
 
-  const figure: Figure = { name: `consume ${RECORDS.toLocaleString('en')} records of ${VALUE_BYTES} bytes`, unit: 'records/s', ours: [], reference: [], better: 'higher' };
+  const of = compression === 'none' ? '' : `, ${compression} batches`;
+  const figure: Figure = { name: `consume ${RECORDS.toLocaleString('en')} records of ${VALUE_BYTES} bytes${of}`, unit: 'records/s', ours: [], reference: [], better: 'higher' };
   const flushRates: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const kcatSeconds = await seconds(() => kcatQuiet(target, ['-C', '-t', topic, '-e', '-o', 'beginning', '-q']).done);
@@ -195,6 +200,8 @@ async function main(): Promise<void> {
   const target = await startBrokerProcess();
   try {
     console.log(describe(await benchConsume(target)));
+    console.log(describe(await benchConsume(target, ROUNDS, 'lz4')));
+    console.log(describe(await benchConsume(target, ROUNDS, 'zstd')));
   } finally {
     await target.stop();
   }

@@ -55,12 +55,21 @@ async function main(): Promise<void> {
     rows.push(throughputRow(produce, 'ratio ≥ 0.5', (f) => ratio(f) >= 0.5));
     const latency = await benchSingleProduce(target, ROUNDS);
     rows.push(throughputRow(latency, 'within 2 ms of the reference', (f) => median(f.ours) - median(f.reference) <= 2, 2));
+    const produceLz4 = await benchProduce(target, ROUNDS, 'lz4');
+    rows.push(throughputRow(produceLz4, 'ratio ≥ 0.5', (f) => ratio(f) >= 0.5));
+    // lz4 is worth its CPU only when it sends at least as many records a second as no compression.
+    const lz4VsNone: Figure = { ...produceLz4, name: 'produce 100,000 × 100 B, lz4 against ours without compression', reference: produce.ours };
+    rows.push({ ...throughputRow(lz4VsNone, 'ratio ≥ 1.0', (f) => ratio(f) >= 1), reference: `${span(produce.ours)} (ours, none)` });
     const consume = await benchConsume(target, ROUNDS);
     rows.push(throughputRow(consume, 'ratio ≥ 0.5', (f) => ratio(f) >= 0.5));
+    const consumeLz4 = await benchConsume(target, ROUNDS, 'lz4');
+    rows.push(throughputRow(consumeLz4, 'ratio ≥ 0.5', (f) => ratio(f) >= 0.5));
+    const consumeZstd = await benchConsume(target, ROUNDS, 'zstd');
+    rows.push(throughputRow(consumeZstd, 'ratio ≥ 0.5', (f) => ratio(f) >= 0.5));
     const first = await benchFirstRecord(target, ROUNDS);
     rows.push(throughputRow(first, 'no slower than the reference', (f) => ratio(f) >= 0.9));
-    Object.assign(raw, { produce, latency, consume, first });
-    for (const f of [produce, latency, consume, first]) {
+    Object.assign(raw, { produce, produceLz4, latency, consume, consumeLz4, consumeZstd, first });
+    for (const f of [produce, produceLz4, latency, consume, consumeLz4, consumeZstd, first]) {
       console.log(describe(f));
     }
     const activation = await benchActivation(ROUNDS);
@@ -75,11 +84,12 @@ async function main(): Promise<void> {
   }
   const vsix = path.join(os.tmpdir(), `ckafka-bench-${process.pid}.vsix`);
   packageVsix(vsix);
-  const size = { extensionJs: bytesOf('dist/extension.js'), kafkajsJs: bytesOf('dist/node_modules/kafkajs/index.js'), vsix: fs.statSync(vsix).size };
+  const lazy = ['kafkajs', 'snappyjs', 'fzstd'].map((name) => bytesOf(`dist/node_modules/${name}/index.js`));
+  const size = { extensionJs: bytesOf('dist/extension.js'), lazyJs: lazy.reduce((a, b) => a + b, 0), vsix: fs.statSync(vsix).size };
   fs.rmSync(vsix);
-  const bundle = size.extensionJs + size.kafkajsJs;
+  const bundle = size.extensionJs + size.lazyJs;
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
-  rows.push({ figure: 'bundle: dist/extension.js + dist/node_modules/kafkajs (loaded on first use)', ours: `${kb(size.extensionJs)} + ${kb(size.kafkajsJs)}`, reference: '-', ratio: '-', goal: 'under 400 KB', met: bundle < 400 * 1024 });
+  rows.push({ figure: 'bundle: dist/extension.js + dist/node_modules/{kafkajs,snappyjs,fzstd} (loaded on first use)', ours: `${kb(size.extensionJs)} + ${lazy.map(kb).join(' + ')}`, reference: '-', ratio: '-', goal: 'under 400 KB', met: bundle < 400 * 1024 });
   rows.push({ figure: '.vsix', ours: kb(size.vsix), reference: '-', ratio: '-', goal: 'under 250 KB', met: size.vsix < 250 * 1024 });
   raw.size = size;
 

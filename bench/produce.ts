@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'perf_hooks';
+import { Compression } from '../src/kafka/codecs';
 import { createProducer, sendRecords, topicFacts } from '../src/kafka/produce/send';
 import { parseLines } from '../src/kafka/produce/records';
 import { kafkaFor, Target } from '../test/integration/env';
@@ -12,17 +13,18 @@ import { describe, Figure, kcatOrThrow, seconds, runAlone } from './common';
 const RECORDS = 100_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-export async function benchProduce(target: Target, rounds = ROUNDS): Promise<Figure> {
+export async function benchProduce(target: Target, rounds = ROUNDS, compression: Compression = 'none'): Promise<Figure> {
   const line = 'x'.repeat(100);
   const text = `${line}\n`.repeat(RECORDS);
-  const topic = 'bench-produce';
+  const topic = `bench-produce-${compression}`;
   const kafka = kafkaFor(target);
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
   const producer = createProducer(kafka);
   await producer.connect();
-  const figure: Figure = { name: 'produce 100,000 × 100 B', unit: 'records/s', ours: [], reference: [], better: 'higher' };
+  const with_ = compression === 'none' ? '' : `, ${compression}`;
+  const figure: Figure = { name: `produce 100,000 × 100 B${with_}`, unit: 'records/s', ours: [], reference: [], better: 'higher' };
   let longestBlockMs = 0;
   try {
     for (let round = 0; round < rounds; round++) {
@@ -30,14 +32,14 @@ export async function benchProduce(target: Target, rounds = ROUNDS): Promise<Fig
       delay.enable();
       const oursSeconds = await seconds(async () => {
         const records = await parseLines(text, 1, { format: 'text' });
-        const report = await sendRecords(producer, await topicFacts(admin, topic), records);
+        const report = await sendRecords(producer, await topicFacts(admin, topic), records, { compression });
         if (report.acknowledged !== RECORDS) {
           throw new Error(`only ${report.acknowledged} of ${RECORDS} acknowledged`);
         }
       });
       delay.disable();
       longestBlockMs = Math.max(longestBlockMs, delay.max / 1e6);
-      const kcatSeconds = await seconds(() => kcatOrThrow(target, ['-P', '-t', topic, '-X', 'linger.ms=5', '-X', 'acks=all'], text));
+      const kcatSeconds = await seconds(() => kcatOrThrow(target, ['-P', '-t', topic, '-z', compression, '-X', 'linger.ms=5', '-X', 'acks=all'], text));
       figure.ours.push(RECORDS / oursSeconds);
       figure.reference.push(RECORDS / kcatSeconds);
     }
@@ -49,4 +51,4 @@ export async function benchProduce(target: Target, rounds = ROUNDS): Promise<Fig
   return figure;
 }
 
-runAlone(module, async (target) => describe(await benchProduce(target)));
+runAlone(module, async (target) => `${describe(await benchProduce(target))}\n${describe(await benchProduce(target, ROUNDS, 'lz4'))}`);
