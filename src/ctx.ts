@@ -1,20 +1,19 @@
 import * as vscode from 'vscode';
-import { Connections } from './clusters/connections';
+import { ClusterSessions } from './clusters/sessions';
 import { ClusterStore } from './clusters/store';
 import { warnPlaintextPassword } from './clusters/plaintextWarning';
 import { askPassword } from './clusters/prompts';
 import type { ExplorerNode, ExplorerProvider } from './views/explorer';
 import { Consumers } from './consumers/registry';
 
-/** What the extension hands to tests and to other extensions through `activate()`'s return value. */
+/**
+ * What `activate()` returns in VS Code's test mode only (an extension under test), for the extension-host
+ * suite. Any other extension gets `undefined` from this extension's exports: no store, no client, no secret.
+ */
 export interface ExtensionApi {
   readonly log: vscode.LogOutputChannel;
   readonly clusters: ClusterStore;
-  readonly connections: Connections;
-  /** The last messages shown to the user (errors, warnings, information), newest last; for tests. */
-  readonly messages: readonly string[];
-  /** Placeholders of the questions asked through QuickPicks, newest last; tests wait for them before answering. */
-  readonly prompts: readonly string[];
+  readonly sessions: ClusterSessions;
   /** Where VS Code keeps this extension's global state and logs; tests scan them for secrets. */
   readonly globalStorageUri: vscode.Uri;
   /** The workspace storage of this extension; undefined without a workspace. */
@@ -34,10 +33,8 @@ export type CommandFactory = (ctx: Ctx) => (...args: never[]) => unknown;
 export class Ctx {
   readonly log: vscode.LogOutputChannel;
   readonly clusters: ClusterStore;
-  readonly connections: Connections;
+  readonly sessions: ClusterSessions;
   readonly consumers: Consumers;
-  private readonly messages: string[] = [];
-  private readonly prompts: string[] = [];
   /** Set by registerExplorer; commands refresh the tree through it. */
   explorer?: ExplorerProvider;
   explorerView?: vscode.TreeView<ExplorerNode>;
@@ -45,7 +42,7 @@ export class Ctx {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = this.own(vscode.window.createOutputChannel('CKafka', { log: true }));
     this.clusters = this.own(new ClusterStore(extension.secrets));
-    this.connections = this.own(new Connections(this.clusters, askPassword, (cluster) => void warnPlaintextPassword(this, cluster)));
+    this.sessions = this.own(new ClusterSessions(this.clusters, askPassword, (cluster) => void warnPlaintextPassword(this, cluster)));
     this.consumers = this.own(new Consumers(this));
   }
 
@@ -69,39 +66,21 @@ export class Ctx {
     );
   }
 
-  /** Shows an error notification, and keeps it for tests. */
   showError(message: string, ...items: string[]): Thenable<string | undefined> {
-    this.remember(message);
     return vscode.window.showErrorMessage(message, ...items);
   }
 
   showWarning(message: string, ...items: string[]): Thenable<string | undefined> {
-    this.remember(message);
     return vscode.window.showWarningMessage(message, ...items);
   }
 
   showInfo(message: string, ...items: string[]): Thenable<string | undefined> {
-    this.remember(message);
     return vscode.window.showInformationMessage(message, ...items);
   }
 
-  /** A short confirmation in the status bar, kept for tests like the notifications. */
+  /** A short confirmation in the status bar; it disposes itself after 10 s. */
   showStatus(message: string): void {
-    this.remember(message);
-    this.own(vscode.window.setStatusBarMessage(`$(check) ${message}`, 10_000));
-  }
-
-  /** Notes that a QuickPick with this placeholder is about to be shown. */
-  prompted(placeholder: string): void {
-    this.prompts.push(placeholder);
-    this.prompts.splice(0, this.prompts.length - 20);
-  }
-
-  private remember(message: string): void {
-    this.messages.push(message);
-    if (this.messages.length > 100) {
-      this.messages.shift();
-    }
+    vscode.window.setStatusBarMessage(`$(check) ${message}`, 10_000);
   }
 
   /** Ties a disposable to the extension's lifetime. */
@@ -114,9 +93,7 @@ export class Ctx {
     return {
       log: this.log,
       clusters: this.clusters,
-      connections: this.connections,
-      messages: this.messages,
-      prompts: this.prompts,
+      sessions: this.sessions,
       globalStorageUri: this.extension.globalStorageUri,
       storageUri: this.extension.storageUri,
       logUri: this.extension.logUri,

@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import * as commands from './commands';
 import { Ctx, ExtensionApi } from './ctx';
+import { reportClusterProblems } from './clusters/problems';
 import { adoptSandboxPassword } from './clusters/sandbox';
 import { registerExplorer } from './views/explorer';
 
 let ctx: Ctx | undefined;
 
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   ctx = new Ctx(context);
   adoptSandboxPassword(ctx.clusters);
+  ctx.own(reportClusterProblems(ctx.clusters, ctx.log));
   registerExplorer(ctx);
 
   ctx.registerCommand('ckafka.showOutput', commands.showOutput);
@@ -29,12 +31,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   ctx.registerCommand('ckafka.stopConsumer', commands.stopConsumer);
   ctx.registerCommand('ckafka.stopAllConsumers', commands.stopAllConsumers);
   ctx.registerCommand('ckafka.showConsumer', commands.showConsumer);
-  return ctx.api();
+  // Other extensions see nothing of this one: the API exists for this extension's own tests only.
+  return context.extensionMode === vscode.ExtensionMode.Test ? ctx.api() : undefined;
 }
 
 /** Stops every consumer (leaving its group) and disconnects every cluster before VS Code disposes the rest. */
 export async function deactivate(): Promise<void> {
   await ctx?.consumers.stopAll();
-  await ctx?.connections.disconnectAll();
+  await ctx?.sessions.disconnectAll();
   ctx = undefined;
 }

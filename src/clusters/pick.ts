@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { ClusterSettings } from '../kafka/cluster';
+import { clusterProblemText } from './validation';
 
 /** What a cluster command may be called with: a tree node, a cluster id (tests, keybindings), or nothing. */
 export type ClusterArg = { cluster: ClusterSettings } | { clusterId: string } | string | undefined;
@@ -14,7 +15,8 @@ export async function resolveCluster(ctx: Ctx, arg: ClusterArg, lastId?: string)
   if (id !== undefined) {
     const found = ctx.clusters.get(id);
     if (!found) {
-      throw new Error(vscode.l10n.t('No cluster with id {0}.', id));
+      const unusable = ctx.clusters.entries().find((e) => e.problem && e.id === id);
+      throw new Error(unusable?.problem ? clusterProblemText({ ...unusable, problem: unusable.problem }) : vscode.l10n.t('No cluster with id {0}.', id));
     }
     return found;
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ClusterSettings } from '../kafka/cluster';
+import { ClusterEntry, ClusterSettings, readClusterEntries } from '../kafka/cluster';
 
 const SETTING = 'clusters';
 const secretKey = (id: string) => `ckafka.cluster.${id}.password`;
@@ -11,8 +11,11 @@ export interface ClusterChange {
 }
 
 /**
- * The user's clusters: everything but the password in the `ckafka.clusters` setting (so it can be edited
- * and shared), the password in SecretStorage only.
+ * The user's clusters: everything but the password in the `ckafka.clusters` setting of the User settings
+ * (so it can be edited and shared), the password in SecretStorage only. The setting is application-scoped
+ * and read from the User settings alone: a workspace's `.vscode/settings.json` can neither add a cluster
+ * nor point one of the user's clusters, and so its password, at another host. Writes go back to the User
+ * settings and keep every entry read, including the ones that cannot be used.
  */
 export class ClusterStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ClusterChange>();
@@ -41,9 +44,20 @@ export class ClusterStore implements vscode.Disposable {
     this.changed.fire({ settings: touched, password: new Set() });
   }
 
+  /** The raw `ckafka.clusters` array of the User settings. */
+  private raw(): unknown[] {
+    const value = vscode.workspace.getConfiguration('ckafka').inspect<unknown>(SETTING)?.globalValue;
+    return Array.isArray(value) ? value : [];
+  }
+
+  /** Every entry of the setting: usable settings, or the problem that stops that cluster. */
+  entries(): ClusterEntry[] {
+    return readClusterEntries(this.raw());
+  }
+
+  /** The clusters that can be used, normalised. */
   list(): ClusterSettings[] {
-    const raw = vscode.workspace.getConfiguration('ckafka').get<unknown>(SETTING);
-    return Array.isArray(raw) ? raw.filter(isClusterSettings) : [];
+    return this.entries().flatMap((e) => (e.settings ? [e.settings] : []));
   }
 
   get(id: string): ClusterSettings | undefined {
@@ -54,16 +68,26 @@ export class ClusterStore implements vscode.Disposable {
     if (password !== undefined) {
       await this.secrets.store(secretKey(cluster.id), password);
     }
-    await this.write([...this.list().filter((c) => c.id !== cluster.id), cluster]);
+    await this.write([...this.raw().filter((c) => idOf(c) !== cluster.id), stripUndefined(cluster)]);
   }
 
-  async update(cluster: ClusterSettings): Promise<void> {
-    await this.write(this.list().map((c) => (c.id === cluster.id ? cluster : c)));
+  /** New settings for a cluster, and with them a new password when one is given: one change, not two. */
+  async update(cluster: ClusterSettings, password?: string): Promise<void> {
+    if (password !== undefined) {
+      await this.secrets.store(secretKey(cluster.id), password);
+    }
+    const normalised = (entry: unknown) => JSON.stringify(readClusterEntries([entry])[0]);
+    const unchanged = normalised(this.raw().find((c) => idOf(c) === cluster.id)) === normalised(stripUndefined(cluster));
+    await this.write(this.raw().map((c) => (idOf(c) === cluster.id ? stripUndefined(cluster) : c)));
+    if (unchanged && password !== undefined) {
+      // The settings are the same, so no settings change will come: say that the password changed.
+      this.changed.fire({ settings: new Set(), password: new Set([cluster.id]) });
+    }
   }
 
   async remove(id: string): Promise<void> {
     await this.secrets.delete(secretKey(id));
-    await this.write(this.list().filter((c) => c.id !== id));
+    await this.write(this.raw().filter((c) => idOf(c) !== id));
   }
 
   /** Reads wait for this: a password being stored at activation (the sandbox's) must be seen. */
@@ -88,8 +112,8 @@ export class ClusterStore implements vscode.Disposable {
     this.changed.fire({ settings: new Set(), password: new Set([id]) });
   }
 
-  private async write(clusters: ClusterSettings[]): Promise<void> {
-    await vscode.workspace.getConfiguration('ckafka').update(SETTING, clusters.map(stripUndefined), vscode.ConfigurationTarget.Global);
+  private async write(entries: unknown[]): Promise<void> {
+    await vscode.workspace.getConfiguration('ckafka').update(SETTING, entries, vscode.ConfigurationTarget.Global);
   }
 
   dispose(): void {
@@ -102,7 +126,6 @@ function stripUndefined(cluster: ClusterSettings): ClusterSettings {
   return Object.fromEntries(Object.entries(cluster).filter(([, v]) => v !== undefined && v !== '')) as unknown as ClusterSettings;
 }
 
-function isClusterSettings(value: unknown): value is ClusterSettings {
-  const c = value as Partial<ClusterSettings> | null;
-  return typeof c === 'object' && c !== null && typeof c.id === 'string' && typeof c.name === 'string' && typeof c.bootstrapServers === 'string' && typeof c.securityProtocol === 'string';
+function idOf(entry: unknown): unknown {
+  return typeof entry === 'object' && entry !== null ? (entry as { id?: unknown }).id : undefined;
 }

@@ -76,7 +76,7 @@ async function pickTopicOf(ctx: Ctx, cluster: ClusterSettings, lastTopic: string
   });
   pick.show();
   try {
-    const admin = await ctx.connections.admin(cluster);
+    const admin = await ctx.sessions.admin(cluster);
     const topics = (await loadTopics(admin)).filter((t) => !t.internal).map((t) => t.name);
     topics.sort((a, b) => Number(b === lastTopic) - Number(a === lastTopic) || a.localeCompare(b));
     pick.items = topics.map((topic) => ({ label: topic, description: topic === lastTopic ? vscode.l10n.t('last used') : undefined, topic }));

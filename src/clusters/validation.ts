@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ClusterProblem } from '../kafka/cluster';
 import { joinSaslUsername, parseBootstrapServers } from '../kafka/connection';
 import { RecordError } from '../kafka/produce/records';
 import { ValidationError, ValidationReason } from '../kafka/validation';
@@ -83,4 +84,24 @@ export function validateName(name: string, taken: string[]): string | undefined 
     return vscode.l10n.t('A cluster named "{0}" already exists.', name.trim());
   }
   return undefined;
+}
+
+/** Why an entry of `ckafka.clusters` is not used, naming the entry, the field and what to write instead. */
+export function clusterProblemText(entry: { id?: string; name?: string; problem: ClusterProblem }): string {
+  const which = entry.name ?? entry.id ?? '?';
+  const { field, value } = entry.problem;
+  switch (entry.problem.reason) {
+    case 'missing':
+      return vscode.l10n.t('Cluster "{0}" in ckafka.clusters has no {1}; add it in your User settings.', which, field);
+    case 'duplicateId':
+      return vscode.l10n.t('Clusters in ckafka.clusters share the id "{0}"; each needs its own (the id keys its password). Neither is used until the ids differ.', value);
+    case 'unsupported':
+      return vscode.l10n.t('Cluster "{0}": securityProtocol "{1}" (TLS without SASL) is not supported; use SASL_SSL, SASL_PLAINTEXT or PLAINTEXT. The cluster is not used until then.', which, value);
+    case 'unknownValue':
+      return field === 'securityProtocol'
+        ? vscode.l10n.t('Cluster "{0}": securityProtocol "{1}" is not one of SASL_PLAINTEXT, SASL_SSL or PLAINTEXT. The cluster is not used until it is fixed.', which, value)
+        : field === 'saslMechanism'
+          ? vscode.l10n.t('Cluster "{0}": saslMechanism "{1}" is not one of PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512. The cluster is not used until it is fixed.', which, value)
+          : vscode.l10n.t('Cluster "{0}": {1} has the wrong type ({2}). The cluster is not used until it is fixed.', which, field, value);
+  }
 }

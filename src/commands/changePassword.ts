@@ -18,7 +18,7 @@ export const changePassword = (ctx: Ctx) => async (arg?: ClusterArg, password?: 
   if (!typed) {
     return;
   }
+  // The store's change restarts the cluster's session and its consumers with the new password.
   await ctx.clusters.setPassword(cluster.id, typed);
-  await ctx.connections.drop(cluster.id);
   ctx.log.info(`password changed for cluster "${cluster.name}"`);
 };

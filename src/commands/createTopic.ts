@@ -105,7 +105,7 @@ export const createTopic =
 
     const topic = name;
     try {
-      const admin = await ctx.connections.admin(cluster);
+      const admin = await ctx.sessions.admin(cluster);
       const created = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating topic {0}…', topic) },
         () => admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor }], waitForLeaders: true, timeout: 10_000 }),

@@ -30,7 +30,7 @@ export const deleteGroup =
       return false;
     }
     try {
-      const admin = await ctx.connections.admin(cluster);
+      const admin = await ctx.sessions.admin(cluster);
       // Asked again rather than trusting the tree: consumers may have joined since it was loaded.
       const group = await loadGroup(admin, groupId);
       if (group.members.length > 0) {

@@ -43,7 +43,7 @@ export const deleteTopic =
       }
     }
     try {
-      const admin = await ctx.connections.admin(cluster);
+      const admin = await ctx.sessions.admin(cluster);
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting topic {0}…', topic) }, () =>
         admin.deleteTopics({ topics: [topic], timeout: 10_000 }),
       );

@@ -16,9 +16,7 @@ export const editCluster = (ctx: Ctx) => async (arg?: ClusterArg, given?: Partia
     return;
   }
   const updated = toSettings(cluster.id, answers);
-  await ctx.clusters.update(updated);
-  if (answers.password && usesSasl(updated)) {
-    await ctx.clusters.setPassword(cluster.id, answers.password);
-  }
+  // One change: the session and the consumers restart once, with the new settings and password together.
+  await ctx.clusters.update(updated, answers.password && usesSasl(updated) ? answers.password : undefined);
   ctx.log.info(`edited cluster "${updated.name}"`);
 };

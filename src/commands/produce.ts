@@ -34,7 +34,7 @@ async function produce(ctx: Ctx, mode: Mode, arg: TopicArg): Promise<ProduceRepo
     void ctx.showError(vscode.l10n.t('Open a file and select the text to send first.'));
     return undefined;
   }
-  const pieces = await piecesToSend(ctx, editor);
+  const pieces = await piecesToSend(editor);
   if (!pieces) {
     return undefined;
   }
@@ -58,7 +58,7 @@ async function produce(ctx: Ctx, mode: Mode, arg: TopicArg): Promise<ProduceRepo
 }
 
 /** The selections in document order; with none, asks whether to send the current line or the whole document. */
-async function piecesToSend(ctx: Ctx, editor: vscode.TextEditor): Promise<Piece[] | undefined> {
+async function piecesToSend(editor: vscode.TextEditor): Promise<Piece[] | undefined> {
   const document = editor.document;
   const selected = editor.selections.filter((s) => !s.isEmpty).sort((a, b) => a.start.compareTo(b.start));
   if (selected.length > 0) {
@@ -70,7 +70,6 @@ async function piecesToSend(ctx: Ctx, editor: vscode.TextEditor): Promise<Piece[
     { label: vscode.l10n.t('Send the whole document'), detail: vscode.l10n.t('{0} lines', document.lineCount), choice: 'document' as const },
   ];
   const placeHolder = vscode.l10n.t('Nothing is selected. What should be sent?');
-  ctx.prompted(placeHolder);
   const picked = await vscode.window.showQuickPick(items, { placeHolder, ignoreFocusOut: true });
   if (!picked) {
     return undefined;
@@ -145,7 +144,7 @@ async function send(ctx: Ctx, target: TopicTarget, records: OutgoingRecord[]): P
   }
   let report: ProduceReport;
   try {
-    const [admin, producer] = await Promise.all([ctx.connections.admin(cluster), ctx.connections.producer(cluster)]);
+    const [admin, producer] = await Promise.all([ctx.sessions.admin(cluster), ctx.sessions.producer(cluster)]);
     const facts = await topicFacts(admin, topic);
     if (facts.limitAssumed) {
       ctx.log.warn(`produce to ${where}: could not read max.message.bytes, assuming ${facts.maxMessageBytes} bytes`);

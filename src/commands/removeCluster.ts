@@ -15,7 +15,7 @@ export const removeCluster = (ctx: Ctx) => async (arg?: ClusterArg, options?: { 
       return;
     }
   }
-  await ctx.connections.drop(cluster.id);
+  // The store's change closes the cluster's session and stops its consumers, saying why in their channels.
   await ctx.clusters.remove(cluster.id);
   ctx.log.info(`removed cluster "${cluster.name}"`);
 };

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { timeouts } from '../clusters/connections';
+import { timeouts } from '../clusters/sessions';
 import { hintFor } from '../clusters/hints';
 import { ClusterArg, resolveCluster } from '../clusters/pick';
 import type { Ctx } from '../ctx';
@@ -30,7 +30,7 @@ export interface ConnectionTestResult {
 
 /** Runs the step-by-step test with progress, logs each step, and reports the outcome. */
 export async function runConnectionTest(ctx: Ctx, cluster: ClusterSettings): Promise<ConnectionTestResult> {
-  const password = usesSasl(cluster) ? await ctx.connections.password(cluster) : undefined;
+  const password = usesSasl(cluster) ? await ctx.sessions.password(cluster) : undefined;
   const steps = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing connection to {0}', cluster.name) },
     (progress) =>
@@ -46,12 +46,12 @@ export async function runConnectionTest(ctx: Ctx, cluster: ClusterSettings): Pro
   );
   const failed = steps.find((s) => !s.ok);
   if (!failed?.failure) {
-    ctx.connections.setStatus(cluster.id, 'connected');
+    ctx.sessions.setStatus(cluster, 'connected');
     const metadata = steps.find((s) => s.step === 'metadata')?.detail ?? '';
     void ctx.showInfo(vscode.l10n.t('Connected to {0}: {1}.', cluster.name, metadata));
     return { ok: true, steps };
   }
-  ctx.connections.setStatus(cluster.id, 'error');
+  ctx.sessions.setStatus(cluster, 'error');
   const hint = hintFor(failed.failure.cause);
   void ctx.showError(vscode.l10n.t('{0} failed for {1}. {2}', stepName(failed.step), cluster.name, hint));
   return { ok: false, steps, hint };

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { timeouts } from '../clusters/connections';
+import { ClusterChangeEvent, onlyRenamed, timeouts } from '../clusters/sessions';
 import type { Ctx } from '../ctx';
 import { kafkaConfig, usesSasl } from '../kafka/cluster';
-import { ephemeralGroupId } from '../kafka/consume';
+import { ConsumeError, ephemeralGroupId } from '../kafka/consume';
+import { classifyError } from '../kafka/errors';
 import type { Undecodable } from '../kafka/codecs';
 import type { Failure } from '../kafka/errors';
 import { ConsumerObserver, ConsumerTarget, failureText, RunningConsumer } from './running';
@@ -36,6 +37,7 @@ export class Consumers implements vscode.Disposable {
     this.subscriptions.push(
       this.changed,
       this.statusBar,
+      ctx.sessions.onDidChangeCluster((event) => void this.clusterChanged(event)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('ckafka.consumer')) {
           const settings = consumerSettings();
@@ -72,7 +74,7 @@ export class Consumers implements vscode.Disposable {
    * channel stays open with what happened, and the error is thrown for the command to report.
    */
   async start(target: ConsumerTarget): Promise<RunningConsumer> {
-    const password = usesSasl(target.cluster) ? await this.ctx.connections.password(target.cluster) : undefined;
+    const password = usesSasl(target.cluster) ? await this.ctx.sessions.password(target.cluster) : undefined;
     const config = kafkaConfig(target.cluster, password, timeouts());
     const consumer = new RunningConsumer(`consumer-${this.nextId++}`, target, config, consumerSettings(), this.observer);
     const previous = this.finished.get(consumer.channelName);
@@ -134,6 +136,28 @@ export class Consumers implements vscode.Disposable {
       consumer.skipUndecodable(partition);
     } else if (choice === stop) {
       await this.stop(consumer.id);
+    }
+  }
+
+  /** Consumers follow their cluster: new settings or a new password restart them, a removal stops them. */
+  private async clusterChanged({ id, settings, passwordChanged }: ClusterChangeEvent): Promise<void> {
+    for (const consumer of this.forCluster(id)) {
+      if (!settings) {
+        consumer.explainStop(vscode.l10n.t('The cluster {0} was removed, so this consumer stopped.', consumer.cluster.name));
+        await this.stop(consumer.id);
+      } else if (!passwordChanged && onlyRenamed(consumer.cluster, settings)) {
+        consumer.relabel(settings);
+        this.fire(consumer);
+      } else {
+        try {
+          const password = usesSasl(settings) ? await this.ctx.sessions.password(settings) : undefined;
+          await consumer.restart(settings, kafkaConfig(settings, password, timeouts()));
+          this.fire(consumer);
+        } catch (error) {
+          const failure = error instanceof ConsumeError ? error.failure : classifyError(error);
+          this.failed(consumer, failure);
+        }
+      }
     }
   }
 

@@ -64,14 +64,14 @@ export class RunningConsumer {
   readonly channel: vscode.OutputChannel;
   private readonly buffer: OutputBuffer;
   private readonly printer: RecordPrinter;
-  private readonly session: ConsumerSession;
+  private session: ConsumerSession;
   private stopped: Promise<void> | undefined;
   /** The last failure that made the consumer reconnect or stop. */
   lastFailure: Failure | undefined;
 
   constructor(
     readonly id: string,
-    readonly target: ConsumerTarget,
+    public target: ConsumerTarget,
     config: KafkaConfig,
     settings: ConsumerSettings,
     private readonly observer: ConsumerObserver,
@@ -84,14 +84,50 @@ export class RunningConsumer {
     });
     this.maxLines = settings.maxLines;
     this.printer = new RecordPrinter(this.buffer, settings.format);
-    this.session = new ConsumerSession(config, {
-      topic: target.topic,
-      groupId: target.groupId,
-      ephemeral: target.ephemeral,
-      from: target.from,
+    this.session = this.newSession(config);
+  }
+
+  private newSession(config: KafkaConfig, resume?: ReadonlyMap<number, number>): ConsumerSession {
+    const { topic, groupId, ephemeral, from } = this.target;
+    const session: ConsumerSession = new ConsumerSession(config, {
+      topic,
+      groupId,
+      ephemeral,
+      from,
+      resume,
       onBatch: this.printer.onBatch,
-      onEvent: (event) => this.onEvent(event),
+      onEvent: (event) => {
+        if (this.session === session) {
+          this.onEvent(event);
+        }
+      },
     });
+    return session;
+  }
+
+  /**
+   * The cluster's settings or password changed: the consumer stops its connection made with the old ones
+   * and starts again with the new, going on from the next offset it would have shown. Rejects like `start`.
+   */
+  async restart(cluster: ClusterSettings, config: KafkaConfig): Promise<void> {
+    const resume = this.session.positions();
+    const old = this.session;
+    this.target = { ...this.target, cluster };
+    this.session = this.newSession(config, resume);
+    this.say(vscode.l10n.t('The settings of cluster {0} changed: reconnecting to {1} with them.', cluster.name, cluster.bootstrapServers));
+    this.observer.log.info(`consumer ${this.id}: restarting with the new settings of "${cluster.name}" (${cluster.bootstrapServers})`);
+    await old.stop();
+    await this.session.start();
+  }
+
+  /** The cluster was renamed: only labels change. */
+  relabel(cluster: ClusterSettings): void {
+    this.target = { ...this.target, cluster };
+  }
+
+  /** Notes in the channel why the consumer is about to stop. */
+  explainStop(text: string): void {
+    this.say(text);
   }
 
   private maxLines: number;

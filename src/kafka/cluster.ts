@@ -109,3 +109,97 @@ export function clearTextPasswordHosts(settings: Pick<ClusterSettings, 'security
     return [];
   }
 }
+
+/** Why an entry of `ckafka.clusters` cannot be used: the field, the value found, and what is wrong with it. */
+export interface ClusterProblem {
+  field: string;
+  value: string;
+  reason: 'missing' | 'unknownValue' | 'unsupported' | 'duplicateId';
+}
+
+/** One entry of `ckafka.clusters`: usable settings, or the problem that stops that cluster (never a weaker fallback). */
+export type ClusterEntry = { settings: ClusterSettings; id?: undefined; name?: undefined; problem?: undefined } | { settings?: undefined; id?: string; name?: string; problem: ClusterProblem };
+
+/** Matches an enumerated value case-insensitively, treating `-` and `_` alike, as hand-edited settings write them. */
+function matchEnum<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const wanted = value.trim().toUpperCase().replace(/-/g, '_');
+  return allowed.find((a) => a.replace(/-/g, '_') === wanted);
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+
+function readEntry(raw: unknown): ClusterEntry {
+  const c = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const id = typeof c.id === 'string' && c.id.trim() !== '' ? c.id : undefined;
+  const name = typeof c.name === 'string' ? c.name : undefined;
+  const problem = (field: string, value: unknown, reason: ClusterProblem['reason']): ClusterEntry => ({ id, name, problem: { field, value: text(value), reason } });
+  if (!id) {
+    return problem('id', c.id, 'missing');
+  }
+  if (name === undefined || name.trim() === '') {
+    return problem('name', c.name, 'missing');
+  }
+  if (typeof c.bootstrapServers !== 'string' || c.bootstrapServers.trim() === '') {
+    return problem('bootstrapServers', c.bootstrapServers, 'missing');
+  }
+  if (c.securityProtocol === undefined) {
+    return problem('securityProtocol', c.securityProtocol, 'missing');
+  }
+  const securityProtocol = matchEnum(c.securityProtocol, SECURITY_PROTOCOLS);
+  if (!securityProtocol) {
+    // SSL (TLS without SASL) is a real Kafka protocol this extension does not speak: never treat it as another.
+    return problem('securityProtocol', c.securityProtocol, matchEnum(c.securityProtocol, ['SSL']) ? 'unsupported' : 'unknownValue');
+  }
+  const saslMechanism = c.saslMechanism === undefined || c.saslMechanism === null ? undefined : matchEnum(c.saslMechanism, SASL_MECHANISMS);
+  if (c.saslMechanism !== undefined && c.saslMechanism !== null && !saslMechanism) {
+    return problem('saslMechanism', c.saslMechanism, 'unknownValue');
+  }
+  for (const field of ['username', 'caFile'] as const) {
+    if (c[field] !== undefined && typeof c[field] !== 'string') {
+      return problem(field, c[field], 'unknownValue');
+    }
+  }
+  if (c.skipHostnameVerification !== undefined && typeof c.skipHostnameVerification !== 'boolean') {
+    return problem('skipHostnameVerification', c.skipHostnameVerification, 'unknownValue');
+  }
+  const settings: ClusterSettings = { id, name, bootstrapServers: c.bootstrapServers, securityProtocol };
+  if (saslMechanism) {
+    settings.saslMechanism = saslMechanism;
+  }
+  if (typeof c.username === 'string') {
+    settings.username = c.username;
+  }
+  if (typeof c.caFile === 'string') {
+    settings.caFile = c.caFile;
+  }
+  if (typeof c.skipHostnameVerification === 'boolean') {
+    settings.skipHostnameVerification = c.skipHostnameVerification;
+  }
+  return { settings };
+}
+
+/**
+ * Reads the raw `ckafka.clusters` array: each entry normalised (`sasl_ssl` is SASL_SSL, `scram-sha-512` is
+ * SCRAM-SHA-512) or refused with the field at fault. Two entries with one id are both refused: they would
+ * share one password.
+ */
+export function readClusterEntries(raw: unknown): ClusterEntry[] {
+  const entries = (Array.isArray(raw) ? raw : []).map(readEntry);
+  const counts = new Map<string, number>();
+  for (const e of entries) {
+    const id = e.settings?.id ?? e.id;
+    if (id !== undefined) {
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+  }
+  return entries.map((e) => {
+    const id = e.settings?.id ?? e.id;
+    if (id !== undefined && (counts.get(id) ?? 0) > 1) {
+      return { id, name: e.settings?.name ?? e.name, problem: { field: 'id', value: id, reason: 'duplicateId' } };
+    }
+    return e;
+  });
+}

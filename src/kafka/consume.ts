@@ -46,6 +46,11 @@ export interface ConsumeOptions {
   onEvent?(event: ConsumerEvent): void;
   /** First and longest wait before reconnecting; the wait doubles after each failure. */
   reconnect?: { initialMs: number; maxMs: number };
+  /**
+   * Where to go on, per partition, overriding `from`: a consumer restarted with new cluster settings goes on
+   * from the next offset it would have shown.
+   */
+  resume?: ReadonlyMap<number, number>;
   /** Fetch sizes and wait; the defaults favour throughput with bounded memory. */
   fetch?: { maxBytesPerPartition?: number; maxBytes?: number; maxWaitTimeInMs?: number };
 }
@@ -153,6 +158,9 @@ export class ConsumerSession {
         const committed = (await this.admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
         const uncommitted = new Set(committed.filter((c) => Number(c.offset) < 0).map((c) => c.partition));
         this.firstSeeks = new Map([...offsets].filter(([p]) => uncommitted.has(p) || !committed.some((c) => c.partition === p)));
+      }
+      for (const [partition, offset] of this.options.resume ?? []) {
+        this.firstSeeks.set(partition, offset);
       }
       if (from.kind === 'offset' && from.partition !== undefined) {
         this.firstSeeks = new Map([...this.firstSeeks].filter(([p]) => p === from.partition));

@@ -51,7 +51,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     this.subscriptions.push(
       this.changed,
       ctx.clusters.onDidChange((change) => this.clustersChanged(change)),
-      ctx.connections.onDidChangeStatus((id) => this.statusChanged(id)),
+      ctx.sessions.onDidChangeStatus((id) => this.statusChanged(id)),
       ctx.consumers.onDidChange((consumer) => this.consumersChanged(consumer.cluster.id)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('ckafka.explorer')) {
@@ -140,7 +140,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   private newClusterNode(cluster: ClusterSettings): ClusterNode {
-    return new ClusterNode(cluster, this.ctx.connections.status(cluster.id));
+    return new ClusterNode(cluster, this.ctx.sessions.status(cluster.id));
   }
 
   /** Rebuilds the nodes of clusters whose settings changed; keeps the others, and retries failed ones. */
@@ -164,7 +164,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
 
   private statusChanged(clusterId: string): void {
     const node = this.roots?.find((n) => n.cluster.id === clusterId);
-    const status = this.ctx.connections.status(clusterId);
+    const status = this.ctx.sessions.status(clusterId);
     if (node && node.status !== status) {
       if (node.status === 'error' && status === 'idle') {
         // The failed client was dropped (new password, edited settings): load again rather than keep the error nodes.
@@ -294,9 +294,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private async guard(node: LoadableNode, what: string, load: (admin: Admin) => Promise<ExplorerNode[]>): Promise<ExplorerNode[]> {
     const cluster = node.cluster;
     try {
-      const admin = await this.ctx.connections.admin(cluster);
+      const admin = await this.ctx.sessions.admin(cluster);
       const children = await load(admin);
-      this.ctx.connections.setStatus(cluster.id, 'connected');
+      this.ctx.sessions.setStatus(cluster, 'connected');
       return children;
     } catch (error) {
       if (error instanceof vscode.CancellationError) {
@@ -305,7 +305,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       const failure = classifyError(error);
       this.ctx.log.error(`explorer: loading the ${what} of "${cluster.name}" failed (${failure.cause}): ${failure.detail}`);
       if (CONNECTION_CAUSES.has(failure.cause)) {
-        this.ctx.connections.setStatus(cluster.id, 'error');
+        this.ctx.sessions.setStatus(cluster, 'error');
       }
       return [new ErrorNode(node, failure)];
     }

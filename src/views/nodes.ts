@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ClusterStatus } from '../clusters/connections';
+import type { ClusterStatus } from '../clusters/sessions';
 import type { RunningConsumer } from '../consumers/running';
 import { hintFor } from '../clusters/hints';
 import type { ClusterSettings } from '../kafka/cluster';

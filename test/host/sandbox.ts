@@ -61,6 +61,8 @@ export async function startSandbox(options: { port?: number; brokerPort?: number
     fs.cpSync(path.join(root, 'test', 'fixtures', 'sandbox'), workspace, { recursive: true });
     server = await startServer(tools, {
       dataDir,
+      // Tests install other extensions beside it (a comma-separated list of extension folders).
+      install: (process.env.CKAFKA_SANDBOX_EXTRA_EXTENSIONS ?? '').split(',').filter((folder) => folder !== ''),
       port: await portOr(options.port ?? 8080),
       env: { CKAFKA_SANDBOX_CLUSTER_ID: SANDBOX_CLUSTER_ID, CKAFKA_SANDBOX_PASSWORD: SANDBOX_PASSWORD },
     });

@@ -47,7 +47,13 @@ describe('npm run sandbox', function () {
 
   it('prints a URL whose VS Code shows the demo topics in the CKafka view, and stops everything on Ctrl-C', async () => {
     const started = Date.now();
-    child = spawn(process.execPath, [path.join(__dirname, '..', 'host', 'sandbox.js'), '--port', '0', '--broker-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Another extension in the same VS Code, which tries to reach a password through CKafka's exports.
+    const probeOut = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-probe-')), 'exports.json');
+    const probe = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'exports-probe');
+    child = spawn(process.execPath, [path.join(__dirname, '..', 'host', 'sandbox.js'), '--port', '0', '--broker-port', '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, CKAFKA_SANDBOX_EXTRA_EXTENSIONS: probe, CKAFKA_PROBE_OUT: probeOut },
+    });
     let output = '';
     const ready = await new Promise<RegExpMatchArray>((resolve, reject) => {
       child?.stdout?.on('data', (chunk: Buffer) => {
@@ -81,6 +87,13 @@ describe('npm run sandbox', function () {
       await page.screenshot({ path: shot });
       throw new Error(`${(error as Error).message}\nthe page at that moment: ${shot}`);
     }
+    const deadline = Date.now() + 30_000;
+    while (!fs.existsSync(probeOut) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const seen = JSON.parse(fs.readFileSync(probeOut, 'utf8')) as { found: boolean; exportsType: string; keys: string[]; password: string | null; error: string | null };
+    fs.rmSync(path.dirname(probeOut), { recursive: true, force: true });
+    assert.deepStrictEqual(seen, { found: true, exportsType: 'undefined', keys: [], password: null, error: null }, 'another extension gets nothing from the exports');
     await browser.close();
     browser = undefined;
 

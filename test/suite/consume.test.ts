@@ -7,6 +7,7 @@ import type { ExtensionApi } from '../../src/ctx';
 import type { ExplorerNode } from '../../src/views/explorer';
 import { ErrorCode, LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { activate, waitFor } from './helpers';
+import { ui } from './ui';
 
 /**
  * Start Consumer, Stop Consumer and Stop All Consumers in the real extension host against a local broker.
@@ -41,7 +42,7 @@ describe('consumers', function () {
   const start = (args: Partial<StartConsumerArgs> & { topic: string }) =>
     vscode.commands.executeCommand<string | undefined>('ckafka.startConsumer', { clusterId: ids.main, ...args } satisfies StartConsumerArgs);
   const consumer = (id: string | undefined): RunningConsumer => {
-    assert.ok(id, `the command returned a consumer id; last messages: ${api.messages.slice(-3).join(' | ')}`);
+    assert.ok(id, `the command returned a consumer id; last messages: ${ui.messages.slice(-3).join(' | ')}`);
     const found = api.consumers.get(id);
     assert.ok(found, `consumer ${id} is running`);
     return found;
@@ -56,7 +57,7 @@ describe('consumers', function () {
   };
   const waitForRecords = (c: RunningConsumer, count: number, timeoutMs = 20_000) =>
     waitFor(`${count} records in ${c.channelName}`, () => (records(c).length >= count ? records(c) : undefined), timeoutMs);
-  const lastMessage = () => api.messages[api.messages.length - 1] ?? '';
+  const lastMessage = () => ui.messages[ui.messages.length - 1] ?? '';
 
   before(async () => {
     api = await activate();
@@ -94,7 +95,7 @@ describe('consumers', function () {
     await admin?.disconnect();
     for (const id of Object.values(ids)) {
       if (api.clusters.get(id)) {
-        await api.connections.drop(id);
+        await api.sessions.drop(id);
         await api.clusters.remove(id);
       }
     }
@@ -313,7 +314,7 @@ describe('consumers', function () {
     const topic = await newTopic(1);
     assert.strictEqual(await start({ clusterId: ids.badPassword, topic }), undefined);
     assert.match(lastMessage(), /用户管理/);
-    assert.ok(!api.messages.some((m) => m.includes('not-the-password')));
+    assert.ok(!ui.messages.some((m) => m.includes('not-the-password')));
     assert.strictEqual(await start({ topic: 'no-such-topic' }), undefined);
     assert.match(lastMessage(), /Cannot start the consumer on no-such-topic: The topic does not exist/);
     assert.strictEqual(api.consumers.list().length, 0);

@@ -7,6 +7,7 @@ import { SANDBOX_USER } from '../broker';
 
 const [INSTANCE, USER] = SANDBOX_USER.split('#');
 import { activate, PLAINTEXT_TEST_PASSWORD, waitFor } from './helpers';
+import { ui } from './ui';
 
 /** This machine's first IPv4 address that is not loopback, or undefined. */
 function ownAddress(): string | undefined {
@@ -44,7 +45,7 @@ describe('SASL_PLAINTEXT warning', function () {
     added.push(id);
     return id;
   };
-  const warnings = () => api.messages.filter((m) => m.includes('SASL_PLAINTEXT') && m.includes('SASL_SSL'));
+  const warnings = () => ui.messages.filter((m) => m.includes('SASL_PLAINTEXT') && m.includes('SASL_SSL'));
 
   before(async () => {
     api = await activate();

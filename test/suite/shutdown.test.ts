@@ -53,7 +53,7 @@ describe('clean shutdown in the host', function () {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await waitFor(`cycle ${n}: both consumers read 50 records`, () => (ids.every((id) => (api.consumers.get(id)?.received ?? 0) >= 50) ? true : undefined), 30_000);
       assert.strictEqual(await vscode.commands.executeCommand('ckafka.stopAllConsumers'), 2);
-      await api.connections.disconnectAll();
+      await api.sessions.disconnectAll();
       await waitFor(`cycle ${n}: no connection to the broker (open: ${broker.openConnections().join(', ')})`, () => (broker.openConnections().every((c) => c === 0) ? true : undefined), 20_000);
       assert.deepStrictEqual(broker.cluster.groups.listGroupIds().filter((g) => g.startsWith('ckafka-vscode-')), [], `cycle ${n}: no ephemeral group left`);
       const now = resources();
