@@ -5,6 +5,7 @@ import { warnPlaintextPassword } from './clusters/plaintextWarning';
 import { askPassword } from './clusters/prompts';
 import type { ExplorerNode, ExplorerProvider } from './views/explorer';
 import { Consumers } from './consumers/registry';
+import { ReadOnlyDocuments } from './views/documents';
 
 /** What the extension hands to tests and to other extensions through `activate()`'s return value. */
 export interface ExtensionApi {
@@ -36,6 +37,8 @@ export class Ctx {
   readonly clusters: ClusterStore;
   readonly connections: Connections;
   readonly consumers: Consumers;
+  /** Read-only documents the commands show, such as a reset's dry run. */
+  readonly documents: ReadOnlyDocuments;
   private readonly messages: string[] = [];
   private readonly prompts: string[] = [];
   /** Set by registerExplorer; commands refresh the tree through it. */
@@ -47,6 +50,7 @@ export class Ctx {
     this.clusters = this.own(new ClusterStore(extension.secrets));
     this.connections = this.own(new Connections(this.clusters, askPassword, (cluster) => void warnPlaintextPassword(this, cluster)));
     this.consumers = this.own(new Consumers(this));
+    this.documents = this.own(new ReadOnlyDocuments());
   }
 
   /** Registers `factory(this)` as the handler of `command`; failures are reported, never thrown at VS Code. */
