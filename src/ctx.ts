@@ -5,6 +5,7 @@ import { warnPlaintextPassword } from './clusters/plaintextWarning';
 import { askPassword } from './clusters/prompts';
 import type { ExplorerNode, ExplorerProvider } from './views/explorer';
 import { Consumers } from './consumers/registry';
+import { ReadOnlyDocuments } from './views/documents';
 
 /**
  * What `activate()` returns in VS Code's test mode only (an extension under test), for the extension-host
@@ -35,6 +36,8 @@ export class Ctx {
   readonly clusters: ClusterStore;
   readonly sessions: ClusterSessions;
   readonly consumers: Consumers;
+  /** Read-only documents the commands show, such as a reset's dry run. */
+  readonly documents: ReadOnlyDocuments;
   /** Set by registerExplorer; commands refresh the tree through it. */
   explorer?: ExplorerProvider;
   explorerView?: vscode.TreeView<ExplorerNode>;
@@ -44,6 +47,7 @@ export class Ctx {
     this.clusters = this.own(new ClusterStore(extension.secrets));
     this.sessions = this.own(new ClusterSessions(this.clusters, askPassword, (cluster) => void warnPlaintextPassword(this, cluster)));
     this.consumers = this.own(new Consumers(this));
+    this.documents = this.own(new ReadOnlyDocuments());
   }
 
   /** Registers `factory(this)` as the handler of `command`; failures are reported, never thrown at VS Code. */

@@ -25,6 +25,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   ctx.registerCommand('ckafka.createTopic', commands.createTopic);
   ctx.registerCommand('ckafka.deleteTopic', commands.deleteTopic);
   ctx.registerCommand('ckafka.deleteGroup', commands.deleteGroup);
+  ctx.registerCommand('ckafka.resetGroupOffsets', commands.resetOffsets);
+  ctx.registerCommand('ckafka.copyGroupOffsets', commands.copyGroupOffsets);
   ctx.registerCommand('ckafka.produceSelection', commands.produceSelection);
   ctx.registerCommand('ckafka.produceSelectionAsLines', commands.produceSelectionAsLines);
   ctx.registerCommand('ckafka.startConsumer', commands.startConsumer);

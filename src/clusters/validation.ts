@@ -50,6 +50,14 @@ function message(reason: ValidationReason, value: string): string {
       return vscode.l10n.t('"{0}" is not a start position: use earliest, latest, an offset or a timestamp.', value);
     case 'group.empty':
       return vscode.l10n.t('Enter the name of the consumer group.');
+    case 'reset.badShift':
+      return vscode.l10n.t('"{0}" is not a shift: enter a whole number of records other than 0, such as -10 (back) or +10 (forward).', value);
+    case 'reset.duplicatePartition':
+      return vscode.l10n.t('Partition {0} is given twice.', value);
+    case 'reset.mixedOffsets':
+      return vscode.l10n.t('"{0}" has no partition: write one offset for every partition (42), or partition:offset pairs (0:10, 2:30).', value);
+    case 'reset.unknown':
+      return vscode.l10n.t('"{0}" is not a reset strategy: use earliest, latest, a timestamp, an offset or a shift.', value);
   }
 }
 

@@ -1,5 +1,6 @@
 export { addCluster } from './addCluster';
 export { changePassword } from './changePassword';
+export { copyGroupOffsets } from './copyGroupOffsets';
 export { copyName } from './copyName';
 export { createTopic } from './createTopic';
 export { deleteGroup } from './deleteGroup';
@@ -9,6 +10,7 @@ export { produceSelection, produceSelectionAsLines } from './produce';
 export { refresh } from './refresh';
 export { removeCluster } from './removeCluster';
 export { renameCluster } from './renameCluster';
+export { resetOffsets } from './resetOffsets';
 export { showConsumer } from './showConsumer';
 export { showOutput } from './showOutput';
 export { startConsumer } from './startConsumer';

@@ -2,9 +2,9 @@ import { randomBytes } from 'crypto';
 import type { Admin, Consumer, Kafka, KafkaConfig } from 'kafkajs';
 import { kafkajs } from './lib';
 import { Undecodable, undecodable } from './codecs';
-import { classifyError, Failure, FailureCause } from './errors';
+import { Failure, FailureCause } from './errors';
 import type { ConsumedRecord } from './format';
-import { groupAccessDenied } from './groupAccess';
+import { classifyGroupFailure } from './groupAccess';
 import { StartPosition } from './position';
 import { ValidationError } from './validation';
 
@@ -387,12 +387,8 @@ export class ConsumerSession {
   }
 
   /** Classifies a failure; a vague coordinator error is checked for a refused group. */
-  private async classify(error: unknown): Promise<Failure> {
-    const failure = classifyError(error);
-    if (failure.cause === 'other' && /coordinator|broker pool/i.test(failure.detail) && (await groupAccessDenied(this.config, this.options.groupId))) {
-      return { cause: 'groupAuthorization', detail: `GROUP_AUTHORIZATION_FAILED for group ${this.options.groupId} (${failure.detail})` };
-    }
-    return failure;
+  private classify(error: unknown): Promise<Failure> {
+    return classifyGroupFailure(this.config, this.options.groupId, error);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { kafkajs } from './lib';
 
 /**
  * What the explorer shows, read from a cluster with a kafkajs Admin. Plain Node: no VS Code here, so
@@ -34,6 +35,14 @@ export interface GroupMember {
   memberId: string;
   clientId: string;
   clientHost: string;
+  /** The partitions the member was assigned, by topic (sorted); empty while the group rebalances. */
+  assignment: TopicPartitions[];
+}
+
+export interface TopicPartitions {
+  topic: string;
+  /** Sorted. */
+  partitions: number[];
 }
 
 export interface GroupInfo {
@@ -134,11 +143,29 @@ async function describeGroups(admin: Pick<Admin, 'describeGroups'>, ids: string[
         groupId,
         state: g?.state ?? 'Unknown',
         members: (g?.members ?? [])
-          .map((m) => ({ memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost }))
+          .map((m) => ({ memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost, assignment: g?.protocolType === 'consumer' ? decodeAssignment(m.memberAssignment) : [] }))
           .sort((a, b) => byName(a.clientId, b.clientId) || byName(a.memberId, b.memberId)),
       };
     })
     .sort((a, b) => byName(a.groupId, b.groupId));
+}
+
+/**
+ * A consumer group member's assignment (Kafka's ConsumerProtocolAssignment, as every Kafka client writes
+ * it); empty when there is none yet or it cannot be read.
+ */
+export function decodeAssignment(bytes: Buffer | null | undefined): TopicPartitions[] {
+  if (!bytes || bytes.length === 0) {
+    return [];
+  }
+  try {
+    const decoded = kafkajs().AssignerProtocol.MemberAssignment.decode(bytes);
+    return Object.entries(decoded?.assignment ?? {})
+      .map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }))
+      .sort((a, b) => byName(a.topic, b.topic));
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -185,13 +212,21 @@ function isUnknownTopic(error: unknown, depth = 0): boolean {
 
 /**
  * The group's committed offsets (one OffsetFetch for every topic it committed to) against the end
- * offsets of those topics. Partitions of those topics the group never committed on are listed too,
+ * offsets of those topics and of `alsoTopics`. Partitions of those topics the group never committed on are listed too,
  * with `committed: null` (see {@link lagOf}).
  */
-export async function loadGroupLag(admin: Pick<Admin, 'fetchOffsets' | 'fetchTopicOffsets'>, groupId: string, cache: EndOffsetsCache = new Map()): Promise<GroupLag> {
+export async function loadGroupLag(
+  admin: Pick<Admin, 'fetchOffsets' | 'fetchTopicOffsets'>,
+  groupId: string,
+  cache: EndOffsetsCache = new Map(),
+  /** Topics to list even without a commit, such as those the group's members are assigned. */
+  alsoTopics: readonly string[] = [],
+): Promise<GroupLag> {
   const committed = await admin.fetchOffsets({ groupId });
+  const seen = new Set(committed.map((c) => c.topic));
+  const all = [...committed, ...[...new Set(alsoTopics)].filter((t) => !seen.has(t)).map((topic) => ({ topic, partitions: [] as { partition: number; offset: string }[] }))];
   const perTopic = await Promise.all(
-    committed.map(async ({ topic, partitions }) => {
+    all.map(async ({ topic, partitions }) => {
       const ends = await topicOffsets(admin, topic, cache);
       const byPartition = new Map(partitions.map((p) => [p.partition, offset(p.offset)]));
       const ids = new Set([...byPartition.keys(), ...(ends ?? []).map((e) => e.partition)]);

@@ -1,4 +1,5 @@
 import type { KafkaConfig } from 'kafkajs';
+import { classifyError, Failure } from './errors';
 import { kafkajs } from './lib';
 
 /**
@@ -33,4 +34,16 @@ export async function groupAccessDenied(config: KafkaConfig, groupId: string): P
     await admin.disconnect().catch(() => undefined);
   }
   return denied;
+}
+
+/**
+ * Classifies a failed group operation. kafkajs reports a refused group only as a vague coordinator
+ * failure; that one is checked with {@link groupAccessDenied} and becomes `groupAuthorization`.
+ */
+export async function classifyGroupFailure(config: KafkaConfig, groupId: string, error: unknown): Promise<Failure> {
+  const failure = classifyError(error);
+  if (failure.cause === 'other' && /coordinator|broker pool/i.test(failure.detail) && (await groupAccessDenied(config, groupId))) {
+    return { cause: 'groupAuthorization', detail: `GROUP_AUTHORIZATION_FAILED for group ${groupId} (${failure.detail})` };
+  }
+  return failure;
 }

@@ -21,7 +21,11 @@ export type ValidationReason =
   | 'position.badPartition'
   | 'position.badTimestamp'
   | 'position.unknown'
-  | 'group.empty';
+  | 'group.empty'
+  | 'reset.badShift'
+  | 'reset.duplicatePartition'
+  | 'reset.mixedOffsets'
+  | 'reset.unknown';
 
 /** The one error type our parsers throw for bad input. Anything else escaping a parser is a bug. */
 export class ValidationError extends Error {

@@ -4,7 +4,7 @@ import type { ClusterChange } from '../clusters/store';
 import type { Ctx } from '../ctx';
 import type { ClusterSettings } from '../kafka/cluster';
 import { classifyError, Failure } from '../kafka/errors';
-import { EndOffsetsCache, filterTopics, GroupLag, loadBrokers, loadGroup, loadGroupLag, loadGroups, loadPartitionOffsets, loadTopics } from '../kafka/explorer';
+import { EndOffsetsCache, filterTopics, GroupInfo, GroupLag, GroupPartitionLag, loadBrokers, loadGroup, loadGroupLag, loadGroups, loadPartitionOffsets, loadTopics } from '../kafka/explorer';
 import {
   BrokerNode,
   ClusterNode,
@@ -15,6 +15,8 @@ import {
   FolderNode,
   GroupNode,
   GroupPartitionNode,
+  GroupStateNode,
+  GroupTopicNode,
   LoadableNode,
   LoadFailure,
   MemberNode,
@@ -241,11 +243,13 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
             return [new MessageNode(node, vscode.l10n.t('No consumer groups'))];
           }
           const cache: EndOffsetsCache = new Map();
-          const lags = await mapLimit(groups, LAG_CONCURRENCY, (g) => this.lagOf(admin, node, g.groupId, cache));
+          const lags = await mapLimit(groups, LAG_CONCURRENCY, (g) => this.lagOf(admin, node, g, cache));
           return groups.map((g, i) => new GroupNode(node, g, lags[i]));
         });
       case 'group':
         return this.groupChildren(node);
+      case 'groupTopic':
+        return Promise.resolve(node.partitions.map((p) => new GroupPartitionNode(node, p)));
       case 'brokers':
         return this.guard(node, 'brokers', async (admin) => {
           const brokers = await loadBrokers(admin);
@@ -260,7 +264,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     if (node.stale) {
       const reloaded = await this.guard(node, `consumer group ${node.name}`, async (admin) => {
         const group = await loadGroup(admin, node.name);
-        node.update(group, await this.lagOf(admin, node, node.name, new Map()));
+        node.update(group, await this.lagOf(admin, node, group, new Map()));
         node.stale = false;
         return [];
       });
@@ -275,14 +279,23 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       return [new ErrorNode(node, lag)];
     }
     const members = node.group.members.map((m) => new MemberNode(node, m));
-    const partitions = lag.partitions.map((p) => new GroupPartitionNode(node, p));
-    const children: ExplorerNode[] = [...members, ...partitions];
-    return children.length > 0 ? children : [new MessageNode(node, vscode.l10n.t('No members and no committed offsets'))];
+    const byTopic = new Map<string, GroupPartitionLag[]>();
+    for (const p of lag.partitions) {
+      byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
+    }
+    const topics = [...byTopic].map(([topic, partitions]) => new GroupTopicNode(node, topic, partitions));
+    const children: ExplorerNode[] = [new GroupStateNode(node, node.group), ...members, ...topics];
+    if (members.length === 0 && topics.length === 0) {
+      children.push(new MessageNode(node, vscode.l10n.t('No members and no committed offsets')));
+    }
+    return children;
   }
 
-  private async lagOf(admin: Admin, node: ExplorerNode, groupId: string, cache: EndOffsetsCache): Promise<GroupLag | Failure> {
+  /** The group's lag on the topics it committed to and the topics its members are assigned. */
+  private async lagOf(admin: Admin, node: ExplorerNode, group: GroupInfo, cache: EndOffsetsCache): Promise<GroupLag | Failure> {
+    const groupId = group.groupId;
     try {
-      return await loadGroupLag(admin, groupId, cache);
+      return await loadGroupLag(admin, groupId, cache, group.members.flatMap((m) => m.assignment.map((a) => a.topic)));
     } catch (error) {
       const failure = classifyError(error);
       this.ctx.log.error(`explorer: reading the lag of group "${groupId}" on "${node.cluster.name}" failed: ${failure.detail}`);

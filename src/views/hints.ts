@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
+import { timeouts } from '../clusters/sessions';
 import type { Ctx } from '../ctx';
 import { hintFor } from '../clusters/hints';
-import { classifyError, FailureCause, kafkaErrorType } from '../kafka/errors';
+import { ClusterSettings, kafkaConfig, usesSasl } from '../kafka/cluster';
+import { classifyError, Failure, FailureCause, kafkaErrorType } from '../kafka/errors';
+import { classifyGroupFailure } from '../kafka/groupAccess';
 
 /** A short, actionable hint for a failed load; the full hint and the detail go to the tooltip and the log. */
 export function shortHint(cause: FailureCause | 'cancelled'): string {
@@ -72,4 +75,17 @@ export function reportAdminFailure(ctx: Ctx, action: string, message: (hint: str
   ctx.log.error(`${action} failed: ${detail}`);
   void ctx.showError(message(hint));
   return false;
+}
+
+/**
+ * Classifies a failed operation on a consumer group. kafkajs reports a group refused by an ACL only as a
+ * coordinator failure; that one is checked and named as the group ACL it is.
+ */
+export async function groupFailure(ctx: Ctx, cluster: ClusterSettings, groupId: string, error: unknown): Promise<Failure> {
+  const failure = classifyError(error);
+  if (failure.cause !== 'other') {
+    return failure;
+  }
+  const config = kafkaConfig(cluster, usesSasl(cluster) ? await ctx.sessions.password(cluster) : undefined, timeouts());
+  return classifyGroupFailure(config, groupId, error);
 }

@@ -5,17 +5,17 @@ import { hintFor } from '../clusters/hints';
 import type { ClusterSettings } from '../kafka/cluster';
 import type { Failure } from '../kafka/errors';
 import { shortHint } from './hints';
-import type { BrokerInfo, GroupInfo, GroupLag, GroupMember, GroupPartitionLag, PartitionOffsets, TopicInfo } from '../kafka/explorer';
+import type { BrokerInfo, GroupInfo, GroupLag, GroupMember, GroupPartitionLag, PartitionOffsets, TopicInfo, TopicPartitions } from '../kafka/explorer';
 
 /**
  * The explorer's nodes: one small TreeItem subclass per kind. `contextValue` is what package.json's
  * menus test (`viewItem == topic`…). Every node knows its cluster and its parent; the ones commands act on
  * expose `name` (cluster name, topic, group, or host:port).
  */
-export type ExplorerNode = LoadableNode | ErrorNode | MessageNode;
+export type ExplorerNode = LoadableNode | ErrorNode | MessageNode | GroupStateNode;
 
 /** Nodes that can have an error or message node under them. */
-export type LoadableNode = ClusterNode | FolderNode | TopicNode | PartitionNode | GroupNode | MemberNode | GroupPartitionNode | BrokerNode | ConsumerNode;
+export type LoadableNode = ClusterNode | FolderNode | TopicNode | PartitionNode | GroupNode | MemberNode | GroupTopicNode | GroupPartitionNode | BrokerNode | ConsumerNode;
 
 export type FolderKind = 'topics' | 'groups' | 'brokers' | 'consumers';
 
@@ -188,6 +188,31 @@ export class GroupNode extends vscode.TreeItem {
   }
 }
 
+/** The group's state (Stable, Empty, PreparingRebalance…), first under the group. */
+export class GroupStateNode extends vscode.TreeItem {
+  readonly kind = 'groupState';
+  readonly cluster: ClusterSettings;
+  readonly name = undefined;
+
+  constructor(
+    readonly parent: GroupNode,
+    group: GroupInfo,
+  ) {
+    super(vscode.l10n.t('State: {0}', group.state), None);
+    this.cluster = parent.cluster;
+    this.id = `${parent.id}/state`;
+    this.contextValue = 'groupState';
+    this.iconPath = new vscode.ThemeIcon(group.members.length > 0 ? 'pulse' : 'debug-pause');
+    const n = group.members.length;
+    this.description = n === 0 ? vscode.l10n.t('no active member') : n === 1 ? vscode.l10n.t('1 member') : vscode.l10n.t('{0} members', n);
+  }
+}
+
+/** `orders: 0, 1, 2; events: 0`. */
+export function assignmentText(assignment: readonly TopicPartitions[]): string {
+  return assignment.map((a) => `${a.topic}: ${a.partitions.join(', ')}`).join('; ');
+}
+
 export class MemberNode extends vscode.TreeItem {
   readonly kind = 'member';
   readonly cluster: ClusterSettings;
@@ -202,8 +227,43 @@ export class MemberNode extends vscode.TreeItem {
     this.id = `${parent.id}/member/${member.memberId}`;
     this.contextValue = 'member';
     this.iconPath = new vscode.ThemeIcon('person');
-    this.description = member.clientHost;
-    this.tooltip = member.memberId;
+    const assigned = member.assignment.length > 0 ? assignmentText(member.assignment) : vscode.l10n.t('no partition assigned');
+    this.description = `${member.clientHost} · ${assigned}`;
+    const md = new vscode.MarkdownString();
+    line(md, vscode.l10n.t('Client ID'), member.clientId);
+    line(md, vscode.l10n.t('Host'), member.clientHost);
+    line(md, vscode.l10n.t('Member ID'), member.memberId);
+    line(md, vscode.l10n.t('Assigned partitions'), assigned);
+    this.tooltip = md;
+  }
+}
+
+/** One topic of a group: its total lag; its partitions below. Reset Group Offsets acts on it. */
+export class GroupTopicNode extends vscode.TreeItem {
+  readonly kind = 'groupTopic';
+  readonly cluster: ClusterSettings;
+  /** The topic. */
+  readonly name: string;
+  readonly groupId: string;
+
+  constructor(
+    readonly parent: GroupNode,
+    readonly topic: string,
+    readonly partitions: readonly GroupPartitionLag[],
+  ) {
+    super(topic, Collapsed);
+    this.cluster = parent.cluster;
+    this.name = topic;
+    this.groupId = parent.name;
+    this.id = `${parent.id}/topic/${topic}`;
+    this.contextValue = 'groupTopic';
+    this.iconPath = new vscode.ThemeIcon('symbol-event');
+    const gone = partitions.some((p) => p.end === null);
+    const total = partitions.reduce((sum, p) => sum + (p.lag ?? 0), 0);
+    this.description = gone ? vscode.l10n.t('lag unknown') : vscode.l10n.t('lag {0}', total);
+    if (gone) {
+      this.tooltip = vscode.l10n.t('The topic {0} no longer exists.', topic);
+    }
   }
 }
 
@@ -213,21 +273,18 @@ export class GroupPartitionNode extends vscode.TreeItem {
   readonly name = undefined;
 
   constructor(
-    readonly parent: GroupNode,
+    readonly parent: GroupTopicNode,
     readonly lag: GroupPartitionLag,
   ) {
-    super(`${lag.topic}/${lag.partition}`, None);
+    super(vscode.l10n.t('Partition {0}', lag.partition), None);
     this.cluster = parent.cluster;
-    this.id = `${parent.id}/offset/${lag.topic}/${lag.partition}`;
+    this.id = `${parent.id}/${lag.partition}`;
     this.contextValue = 'groupPartition';
     this.iconPath = new vscode.ThemeIcon('symbol-array');
     const committed = lag.committed === null ? vscode.l10n.t('none') : String(lag.committed);
     const end = lag.end === null ? '?' : String(lag.end);
     const behind = lag.lag === null ? '?' : String(lag.lag);
     this.description = vscode.l10n.t('committed {0} · end {1} · lag {2}', committed, end, behind);
-    if (lag.end === null) {
-      this.tooltip = vscode.l10n.t('The topic {0} no longer exists.', lag.topic);
-    }
   }
 }
 

@@ -9,9 +9,15 @@ export interface Page {
   screenshot(options: { path: string; fullPage?: boolean; type?: 'png' | 'jpeg'; quality?: number; clip?: { x: number; y: number; width: number; height: number } }): Promise<unknown>;
   keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void> };
   mouse: { move(x: number, y: number, options?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
-  locator(selector: string): { first(): { waitFor(o?: { timeout?: number }): Promise<void>; click(): Promise<void> } };
+  locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
   waitForTimeout(ms: number): Promise<void>;
   setViewportSize(size: { width: number; height: number }): Promise<void>;
+}
+
+export interface Locator {
+  first(): Locator;
+  waitFor(options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
+  click(): Promise<void>;
 }
 
 export interface Browser {

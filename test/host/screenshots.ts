@@ -56,14 +56,17 @@ async function main(): Promise<void> {
         if (asked?.[1] === 'widen-sidebar') {
           void widenSidebar(page).then(() => fs.writeFileSync(path.join(shotDir, `${asked[1]}.done`), ''));
         } else if (asked) {
-          // PNG for the README; a small JPEG for the walkthrough, which ships in the .vsix.
+          // PNG for the README; for a shot with a clip, a small JPEG for the walkthrough, which ships in the .vsix.
           const png = path.join(target, `${asked[1]}.png`);
           const jpeg = path.join(walkthrough, `${asked[1]}.jpg`);
           void (async () => {
             await page.screenshot({ path: png });
-            const [x, y, width, height] = asked.slice(2).map(Number);
-            await page.screenshot({ path: jpeg, type: 'jpeg', quality: 50, clip: asked[2] ? { x, y, width, height } : undefined });
-            taken.push(path.relative(root, png), path.relative(root, jpeg));
+            taken.push(path.relative(root, png));
+            if (asked[2]) {
+              const [x, y, width, height] = asked.slice(2).map(Number);
+              await page.screenshot({ path: jpeg, type: 'jpeg', quality: 50, clip: { x, y, width, height } });
+              taken.push(path.relative(root, jpeg));
+            }
             fs.writeFileSync(path.join(shotDir, `${asked[1]}.done`), '');
           })();
         } else if (/ckafka|Error/i.test(text)) {

@@ -1,8 +1,11 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { format } from 'util';
 import { launchBrowser, Page } from './browser';
 import { ServerOptions, startServer, workbenchUrl } from './codeServer';
 import { ensureTools } from './tools';
+import { handleUiRequest, UI_ENV } from './ui';
 
 /**
  * Runs the extension-host suite (test/suite) inside a real VS Code: code-server's VS Code 1.139 server,
@@ -63,18 +66,24 @@ export async function runInHost(run: HostRun): Promise<number> {
 }
 
 if (require.main === module) {
+  // Tests ask for clicks and keys in the workbench through this folder (test/host/ui.ts).
+  const uiDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-ui-'));
   runInHost({
     testsPath: path.join(root, 'out', 'test', 'suite', 'index.js'),
     folder: path.join(root, 'test', 'fixtures', 'workspace'),
     locale: process.env.CKAFKA_TEST_LOCALE,
     timeoutMs: Number(process.env.CKAFKA_TEST_TIMEOUT_MS ?? 20 * 60_000),
-    onLog: (text, type) => {
-      if (!NOISE.test(text)) {
+    server: { env: { [UI_ENV]: uiDir } },
+    onLog: (text, type, page) => {
+      if (!NOISE.test(text) && !handleUiRequest(text, page, uiDir)) {
         console.log(type === 'error' ? `[host:error] ${text}` : text);
       }
     },
   }).then(
-    (code) => process.exit(code),
+    (code) => {
+      fs.rmSync(uiDir, { recursive: true, force: true });
+      process.exit(code);
+    },
     (error: unknown) => {
       console.error(error);
       process.exit(1);

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { ExplorerNode } from '../../src/views/explorer';
 import { SANDBOX_PASSWORD, SANDBOX_USER } from '../broker';
 import { activate, waitFor } from '../suite/helpers';
+import { answerModals } from '../suite/ui';
 
 /**
  * Runs inside the VS Code that `npm run screenshots` starts (as its extension-tests entry): puts the UI in
@@ -60,6 +61,10 @@ export async function run(): Promise<void> {
   const groups = await children(folders[1]);
   if (groups[0]) {
     await view.reveal(groups[0], { expand: true });
+    const topic = (await children(groups[0])).find((n) => n.kind === 'groupTopic');
+    if (topic) {
+      await view.reveal(topic, { expand: true });
+    }
   }
   await shot('explorer', [0, 36, 560, 400]);
 
@@ -75,4 +80,25 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
   await shot('consumer', [352, 36, 848, 400]);
   await vscode.commands.executeCommand('ckafka.stopAllConsumers');
+
+  // Reset Group Offsets' dry run beside the group's lag per partition. The extension-test host shows no
+  // modal dialog, so the question is answered "Cancel" here: nothing is written, the dry run stays shown.
+  await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  await vscode.commands.executeCommand('ckafka.refresh', folders[1]);
+  const billing = (await children(folders[1])).find((g) => 'name' in g && g.name === 'billing');
+  if (billing) {
+    await view.reveal(billing, { expand: true });
+    const topic = (await children(billing)).find((n) => n.kind === 'groupTopic');
+    if (topic) {
+      await view.reveal(topic, { expand: true, select: true });
+    }
+  }
+  const modals = answerModals(undefined);
+  try {
+    await vscode.commands.executeCommand('ckafka.resetGroupOffsets', { clusterId: 'sandbox', groupId: 'billing', topic: 'orders', to: { timestamp: '30 minutes ago' } });
+  } finally {
+    modals.restore();
+  }
+  await shot('reset-dry-run');
 }

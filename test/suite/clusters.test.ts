@@ -5,7 +5,7 @@ import type { ConnectionTestResult } from '../../src/commands/testConnection';
 import type { ExtensionApi } from '../../src/ctx';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { activate } from './helpers';
-import { ui } from './ui';
+import { screen } from './shown';
 
 const [INSTANCE, USER] = SANDBOX_USER.split('#');
 
@@ -70,7 +70,7 @@ describe('clusters and secrets', function () {
     } satisfies ClusterAnswers);
     assert.strictEqual(result, undefined);
     assert.strictEqual(api.clusters.list().length, before);
-    assert.match(ui.messages[ui.messages.length - 1], /has no port/);
+    assert.match(screen.messages[screen.messages.length - 1], /has no port/);
   });
 
   it('Test Connection reports every step on the local broker', async () => {
@@ -93,7 +93,7 @@ describe('clusters and secrets', function () {
     assert.strictEqual(result.ok, false);
     assert.strictEqual(result.steps[result.steps.length - 1].step, 'authenticate');
     assert.match(result.hint ?? '', /instanceId#username/);
-    assert.ok(!ui.messages.some((m) => m.includes('wrong-password')), 'no message repeats the password');
+    assert.ok(!screen.messages.some((m) => m.includes('wrong-password')), 'no message repeats the password');
   });
 
   it('a closed port gives the access-route hint in under 10 s', async () => {

@@ -9,7 +9,7 @@ import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../bro
 import { Target } from '../integration/env';
 import { kcat } from '../integration/kcat';
 import { activate, waitFor } from './helpers';
-import { ui } from './ui';
+import { screen } from './shown';
 
 /**
  * Compressed topics in the real extension host: records that librdkafka wrote with lz4 and zstd shown by
@@ -44,7 +44,7 @@ describe('compressed topics', function () {
     (broker.cluster.topics.get(topic)?.partitions ?? []).flatMap((p) => p.batches.map((b) => COMPRESSIONS[b.bytes.readInt16BE(21) & 0x07]));
   const startConsumer = async (topic: string) => {
     const id = await vscode.commands.executeCommand<string | undefined>('ckafka.startConsumer', { clusterId, topic, from: 'earliest' } satisfies StartConsumerArgs);
-    assert.ok(id, `a consumer started; last messages: ${ui.messages.slice(-3).join(' | ')}`);
+    assert.ok(id, `a consumer started; last messages: ${screen.messages.slice(-3).join(' | ')}`);
     const consumer = api.consumers.get(id);
     assert.ok(consumer);
     return consumer;
@@ -99,7 +99,7 @@ describe('compressed topics', function () {
       const editor = await vscode.window.showTextDocument(document);
       editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
       const report = await vscode.commands.executeCommand<ProduceReport | undefined>('ckafka.produceSelectionAsLines', { clusterId, topic });
-      assert.strictEqual(report?.acknowledged, 2000, ui.messages.slice(-2).join(' | '));
+      assert.strictEqual(report?.acknowledged, 2000, screen.messages.slice(-2).join(' | '));
       assert.deepStrictEqual([...new Set(storedCodecs(topic))], [codec]);
       const { code, stdout, stderr } = await kcat(target, ['-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%s\n'], undefined, 60_000);
       assert.strictEqual(code, 0, stderr);
@@ -120,7 +120,7 @@ describe('compressed topics', function () {
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, 1, 3);
     assert.strictEqual(await vscode.commands.executeCommand('ckafka.produceSelectionAsLines', { clusterId, topic }), undefined);
-    assert.match(ui.messages[ui.messages.length - 1] ?? '', /ckafka\.produce\.compression.*"brotli".*Nothing was sent/);
+    assert.match(screen.messages[screen.messages.length - 1] ?? '', /ckafka\.produce\.compression.*"brotli".*Nothing was sent/);
     assert.strictEqual(broker.cluster.topics.get(topic)?.partitions[0].nextOffset, 0);
   });
 
@@ -145,7 +145,7 @@ describe('compressed topics', function () {
     await waitFor('the other partition and the records before the batch', () => (shown(consumer).length === 40 ? true : undefined), 5000);
     assert.ok(shown(consumer).every((l) => /^1:\d+::other-|^0:\d+::before-/.test(l)), shown(consumer).join('\n'));
     const notification = `${topic}, partition 0: the record batch at offsets ${bad.baseOffset}–${bad.lastOffset} cannot be decoded`;
-    await waitFor('the notification', () => ui.messages.find((m) => m.startsWith(notification)));
+    await waitFor('the notification', () => screen.messages.find((m) => m.startsWith(notification)));
     // Skip Batch is the notification's first action: accept it through the workbench, as a keyboard user would.
     await vscode.commands.executeCommand('notifications.focusFirstToast');
     await vscode.commands.executeCommand('notification.acceptPrimaryAction');

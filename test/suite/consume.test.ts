@@ -7,7 +7,7 @@ import type { ExtensionApi } from '../../src/ctx';
 import type { ExplorerNode } from '../../src/views/explorer';
 import { ErrorCode, LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { activate, waitFor } from './helpers';
-import { ui } from './ui';
+import { screen } from './shown';
 
 /**
  * Start Consumer, Stop Consumer and Stop All Consumers in the real extension host against a local broker.
@@ -42,7 +42,7 @@ describe('consumers', function () {
   const start = (args: Partial<StartConsumerArgs> & { topic: string }) =>
     vscode.commands.executeCommand<string | undefined>('ckafka.startConsumer', { clusterId: ids.main, ...args } satisfies StartConsumerArgs);
   const consumer = (id: string | undefined): RunningConsumer => {
-    assert.ok(id, `the command returned a consumer id; last messages: ${ui.messages.slice(-3).join(' | ')}`);
+    assert.ok(id, `the command returned a consumer id; last messages: ${screen.messages.slice(-3).join(' | ')}`);
     const found = api.consumers.get(id);
     assert.ok(found, `consumer ${id} is running`);
     return found;
@@ -57,7 +57,7 @@ describe('consumers', function () {
   };
   const waitForRecords = (c: RunningConsumer, count: number, timeoutMs = 20_000) =>
     waitFor(`${count} records in ${c.channelName}`, () => (records(c).length >= count ? records(c) : undefined), timeoutMs);
-  const lastMessage = () => ui.messages[ui.messages.length - 1] ?? '';
+  const lastMessage = () => screen.messages[screen.messages.length - 1] ?? '';
 
   before(async () => {
     api = await activate();
@@ -314,7 +314,7 @@ describe('consumers', function () {
     const topic = await newTopic(1);
     assert.strictEqual(await start({ clusterId: ids.badPassword, topic }), undefined);
     assert.match(lastMessage(), /用户管理/);
-    assert.ok(!ui.messages.some((m) => m.includes('not-the-password')));
+    assert.ok(!screen.messages.some((m) => m.includes('not-the-password')));
     assert.strictEqual(await start({ topic: 'no-such-topic' }), undefined);
     assert.match(lastMessage(), /Cannot start the consumer on no-such-topic: The topic does not exist/);
     assert.strictEqual(api.consumers.list().length, 0);

@@ -7,7 +7,7 @@ import type { ExplorerNode, ExplorerProvider } from '../../src/views/explorer';
 import type { BrokerNode, ClusterNode, ErrorNode, FolderKind, FolderNode, GroupNode, GroupPartitionNode, PartitionNode, TopicNode } from '../../src/views/nodes';
 import { ErrorCode, LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { activate, waitFor } from './helpers';
-import { ui } from './ui';
+import { screen } from './shown';
 
 /**
  * The explorer against a local 2-broker cluster, driven through the extension's API and commands. The
@@ -179,7 +179,15 @@ describe('CKafka explorer', function () {
     assert.ok('total' in billing.lag, JSON.stringify(billing.lag));
     assert.strictEqual(billing.lag.total, 6);
     assert.match(String(billing.description), /\b6\b/);
-    const rows = (await children(billing)) as GroupPartitionNode[];
+    const below = await children(billing);
+    assert.deepStrictEqual(
+      below.map((n) => [n.contextValue, String(n.label), String(n.description)]),
+      [
+        ['groupState', 'State: Empty', 'no active member'],
+        ['groupTopic', 'orders', 'lag 6'],
+      ],
+    );
+    const rows = (await children(below[1])) as GroupPartitionNode[];
     assert.deepStrictEqual(
       rows.map((r) => [r.contextValue, r.lag.topic, r.lag.partition, r.lag.committed, r.lag.end, r.lag.lag]),
       [
@@ -201,10 +209,11 @@ describe('CKafka explorer', function () {
     } finally {
       await admin.disconnect();
     }
-    assert.strictEqual((await children(billing)).length, 3, 'cached until refreshed');
+    const ordersOf = async (node: GroupNode) => (await children(node)).find((n) => n.kind === 'groupTopic') as ExplorerNode;
+    assert.strictEqual(String((await ordersOf(billing)).description), 'lag 6', 'cached until refreshed');
     assert.strictEqual(totalLag(billing), 6);
     await refresh(billing);
-    const rows = (await children(billing)) as GroupPartitionNode[];
+    const rows = (await children(await ordersOf(billing))) as GroupPartitionNode[];
     assert.deepStrictEqual(
       rows.map((r) => r.lag.lag),
       [0, 0, 3],
@@ -244,11 +253,11 @@ describe('CKafka explorer', function () {
       assert.strictEqual(members.length, 1);
       assert.strictEqual(members[0].contextValue, 'member');
 
-      const shown = ui.messages.length;
+      const shown = screen.messages.length;
       const refused = await vscode.commands.executeCommand<boolean>('ckafka.deleteGroup', { clusterId: ids.main, groupId: 'live', confirm: true });
       assert.strictEqual(refused, false);
-      assert.ok(ui.messages.length > shown, 'the refusal is shown');
-      assert.ok(ui.messages[ui.messages.length - 1].includes('live'), ui.messages[ui.messages.length - 1]);
+      assert.ok(screen.messages.length > shown, 'the refusal is shown');
+      assert.ok(screen.messages[screen.messages.length - 1].includes('live'), screen.messages[screen.messages.length - 1]);
       assert.ok(broker.cluster.groups.listGroupIds().includes('live'), 'the group was not deleted');
     } finally {
       await consumer.disconnect();
@@ -321,16 +330,16 @@ describe('CKafka explorer', function () {
     const notice = (m: string) => m.includes('Topic 管理');
     await topicNames(); // loaded, so what follows shows the commands refresh it
     const created = await vscode.commands.executeCommand<boolean>('ckafka.createTopic', { clusterId: ids.main, topic, partitions: 2, replicationFactor: 2 });
-    assert.strictEqual(created, true, ui.messages.join('\n'));
+    assert.strictEqual(created, true, screen.messages.join('\n'));
     const node = (await topics()).find((t) => t.name === topic);
     assert.ok(node, 'the new topic is in the tree');
     assert.strictEqual(node.topic.partitions.length, 2);
 
     const deleted = await vscode.commands.executeCommand<boolean>('ckafka.deleteTopic', { clusterId: ids.main, topic, confirm: true });
-    assert.strictEqual(deleted, true, ui.messages.join('\n'));
+    assert.strictEqual(deleted, true, screen.messages.join('\n'));
     assert.ok(!(await topicNames()).includes(topic), 'the deleted topic left the tree');
     assert.ok(!broker.cluster.topics.get(topic));
-    assert.ok(ui.messages.filter(notice).length <= 1, 'the console notice is shown at most once');
+    assert.ok(screen.messages.filter(notice).length <= 1, 'the console notice is shown at most once');
   });
 
   it('refuses a bad topic name, a replication factor above the broker count, and an existing topic, with a message', async () => {
@@ -340,10 +349,10 @@ describe('CKafka explorer', function () {
       { clusterId: ids.main, topic: 'orders', partitions: 1, replicationFactor: 1 },
     ];
     for (const args of attempts) {
-      const shown = ui.messages.length;
+      const shown = screen.messages.length;
       assert.strictEqual(await vscode.commands.executeCommand<boolean>('ckafka.createTopic', args), false, args.topic);
-      const last = ui.messages[ui.messages.length - 1];
-      assert.ok(ui.messages.length > shown && last.includes(args.topic), `message for ${args.topic}: ${last}`);
+      const last = screen.messages[screen.messages.length - 1];
+      assert.ok(screen.messages.length > shown && last.includes(args.topic), `message for ${args.topic}: ${last}`);
     }
     assert.ok(!broker.cluster.topics.get(`too-replicated-${RUN}`));
     assert.strictEqual(broker.cluster.topics.get('orders')?.partitions.length, 3);
@@ -351,7 +360,7 @@ describe('CKafka explorer', function () {
 
   it('shows an error node with the authentication hint, in well under 10 s, for a wrong password', async () => {
     await addCluster(ids.badPassword, broker.bootstrap, SANDBOX_USER, 'not-the-password');
-    const shown = ui.messages.length;
+    const shown = screen.messages.length;
     const started = Date.now();
     const topicsFolder = await folder(ids.badPassword, 'topics');
     const nodes = await children(topicsFolder);
@@ -366,7 +375,7 @@ describe('CKafka explorer', function () {
     assert.ok((error.tooltip as vscode.MarkdownString).value.length > 0);
     assert.strictEqual(error.command?.command, 'ckafka.refresh');
     assert.ok(error.command?.arguments?.[0] === topicsFolder, 'retry refreshes the parent');
-    assert.strictEqual(ui.messages.length, shown, 'no notification from the tree');
+    assert.strictEqual(screen.messages.length, shown, 'no notification from the tree');
     assert.strictEqual((await clusterNode(ids.badPassword)).status, 'error');
     assert.deepStrictEqual(((await clusterNode(ids.badPassword)).iconPath as vscode.ThemeIcon).color, new vscode.ThemeColor('list.errorForeground'));
   });

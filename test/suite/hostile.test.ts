@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/ctx';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { activate } from './helpers';
-import { ui } from './ui';
+import { screen } from './shown';
 
 /**
  * A broker that answers with malformed frames: Test Connection reports a failure for its cluster, another
@@ -44,7 +44,7 @@ describe('hostile broker', function () {
       try {
         const started = Date.now();
         const bad = await vscode.commands.executeCommand<{ ok: boolean }>('ckafka.testConnection', hostileId);
-        console.log(`      ${mode}: Test Connection failed after ${Date.now() - started} ms: ${ui.messages[ui.messages.length - 1]}`);
+        console.log(`      ${mode}: Test Connection failed after ${Date.now() - started} ms: ${screen.messages[screen.messages.length - 1]}`);
         assert.strictEqual(bad?.ok, false, `Test Connection of the ${mode} broker fails`);
         const good = await vscode.commands.executeCommand<{ ok: boolean }>('ckafka.testConnection', healthyId);
         assert.strictEqual(good?.ok, true, 'the healthy cluster still connects');

@@ -1,9 +1,13 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { Kafka, logLevel } from 'kafkajs';
+import type { ResetResult } from '../../src/commands/resetOffsets';
 import type { ConnectionTestResult } from '../../src/commands/testConnection';
 import type { ExtensionApi } from '../../src/ctx';
-import { LocalBroker, SANDBOX_USER, startBroker } from '../broker';
-import { activate, EXTENSION_ID } from './helpers';
+import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
+import { width } from '../../src/views/table';
+import { activate, EXTENSION_ID, waitFor } from './helpers';
+import { screen } from './shown';
 
 /**
  * Runs in every host; `npm test` also runs it alone in a host whose display language is zh-cn
@@ -15,15 +19,22 @@ describe('display language', function () {
   let api: ExtensionApi;
   let broker: LocalBroker;
   const id = `l10n-${Date.now().toString(36)}`;
+  const good = `${id}-ok`;
 
   before(async () => {
     api = await activate();
-    broker = await startBroker();
-    await api.clusters.add({ id, name: id, bootstrapServers: broker.bootstrap, securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN', username: SANDBOX_USER }, 'not-the-password');
+    broker = await startBroker({ topics: [{ name: 'l10n-orders', partitions: 2 }] });
+    const add = (clusterId: string, password: string) =>
+      api.clusters.add({ id: clusterId, name: clusterId, bootstrapServers: broker.bootstrap, securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN', username: SANDBOX_USER }, password);
+    await add(id, 'not-the-password');
+    await add(good, SANDBOX_PASSWORD);
   });
 
   after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await api.sessions.drop(good);
     await api.clusters.remove(id);
+    await api.clusters.remove(good);
     await broker.stop();
   });
 
@@ -37,6 +48,37 @@ describe('display language', function () {
     };
     assert.strictEqual(title('ckafka.addCluster'), chinese ? '添加集群' : 'Add Cluster');
     assert.strictEqual(title('ckafka.produceSelection'), chinese ? '发送选中内容' : 'Produce Selection');
+    assert.strictEqual(title('ckafka.resetGroupOffsets'), chinese ? '重置消费组位点…' : 'Reset Group Offsets…');
+    assert.strictEqual(title('ckafka.copyGroupOffsets'), chinese ? '复制消费组位点（JSON）' : 'Copy Group Offsets as JSON');
+  });
+
+  it(`writes the reset document and its result in ${vscode.env.language}, its table aligned`, async () => {
+    const kafka = new Kafka({ brokers: broker.brokers, sasl: { mechanism: 'plain', username: SANDBOX_USER, password: SANDBOX_PASSWORD }, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'l10n-orders', messages: [1, 2, 3].map((n) => ({ partition: 1, value: `record ${n}` })) });
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId: 'l10n-group', topic: 'l10n-orders', partitions: [{ partition: 0, offset: '0' }, { partition: 1, offset: '0' }] });
+    await admin.disconnect();
+    const result = await vscode.commands.executeCommand<ResetResult>('ckafka.resetGroupOffsets', { clusterId: good, groupId: 'l10n-group', topic: 'l10n-orders', to: { offset: '1:5' }, confirm: true });
+    assert.strictEqual(result.outcome, 'written', screen.messages[screen.messages.length - 1]);
+    const text = await waitFor('the written reset document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'ckafka' && d.getText().includes('l10n-group') && d.getText().includes('✓'))?.getText());
+    const lines = text.split('\n');
+    const table = lines.filter((l) => l.startsWith('|'));
+    const cells = (line: string) => line.slice(1, -1).split(' | ').map((c) => c.trim());
+    if (chinese) {
+      assert.strictEqual(lines[0], '# 重置消费组 l10n-group 的位点：已写入');
+      assert.deepStrictEqual(cells(table[0]), ['分区', '已提交位点', '新位点', '重置后堆积', '日志起止', '说明', '回读结果']);
+      assert.deepStrictEqual(cells(table[2]), ['1', '0', '3', '0', '0–3', '⚠ 已限定为末端（指定 5）', '✓ 3']);
+    } else {
+      assert.strictEqual(lines[0], '# Reset offsets of consumer group l10n-group: written');
+      assert.deepStrictEqual(cells(table[0]), ['Partition', 'Committed', 'New offset', 'Lag after', 'Log start–end', 'Note', 'Read back']);
+      assert.deepStrictEqual(cells(table[2]), ['1', '0', '3', '0', '0–3', '⚠ clamped to end (asked 5)', '✓ 3']);
+    }
+    // Every row as wide as the header in a monospace font, Chinese characters counting two columns.
+    assert.deepStrictEqual(new Set(table.map(width)).size, 1, table.join('\n'));
   });
 
   it(`gives the authentication hint in ${vscode.env.language}, naming 用户管理`, async () => {

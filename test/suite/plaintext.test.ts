@@ -7,7 +7,7 @@ import { SANDBOX_USER } from '../broker';
 
 const [INSTANCE, USER] = SANDBOX_USER.split('#');
 import { activate, PLAINTEXT_TEST_PASSWORD, waitFor } from './helpers';
-import { ui } from './ui';
+import { screen } from './shown';
 
 /** This machine's first IPv4 address that is not loopback, or undefined. */
 function ownAddress(): string | undefined {
@@ -45,7 +45,7 @@ describe('SASL_PLAINTEXT warning', function () {
     added.push(id);
     return id;
   };
-  const warnings = () => ui.messages.filter((m) => m.includes('SASL_PLAINTEXT') && m.includes('SASL_SSL'));
+  const warnings = () => screen.messages.filter((m) => m.includes('SASL_PLAINTEXT') && m.includes('SASL_SSL'));
 
   before(async () => {
     api = await activate();

@@ -9,7 +9,7 @@ import { Target } from '../integration/env';
 import { kcat } from '../integration/kcat';
 import { activate, waitFor } from './helpers';
 import { readBack, readBytesWithKcat, readWithKafkajs } from './readback';
-import { ui } from './ui';
+import { screen } from './shown';
 
 const LIMITED_USER = 'ckafka-sandbox#produce-limited';
 const LIMITED_PASSWORD = 'limited-produce-secret';
@@ -42,7 +42,7 @@ describe('Produce Selection', function () {
   const produce = (command: 'ckafka.produceSelection' | 'ckafka.produceSelectionAsLines', topicName: string, extra: object = {}) =>
     vscode.commands.executeCommand<ProduceReport | undefined>(command, { clusterId, topic: topicName, ...extra });
   const setting = (name: string, value: unknown) => vscode.workspace.getConfiguration('ckafka.produce').update(name, value, vscode.ConfigurationTarget.Global);
-  const lastMessage = () => ui.messages[ui.messages.length - 1] ?? '';
+  const lastMessage = () => screen.messages[screen.messages.length - 1] ?? '';
 
   before(async () => {
     api = await activate();
@@ -244,14 +244,14 @@ describe('Produce Selection', function () {
     const name = topic(1);
     const editor = await editorWith('line one\nline two\nline three');
     editor.selections = [new vscode.Selection(1, 3, 1, 3)];
-    const asked = ui.prompts.length;
+    const asked = screen.prompts.length;
     const dismissed = produce('ckafka.produceSelection', name);
-    await waitFor('the question', () => (ui.prompts.length > asked ? true : undefined));
+    await waitFor('the question', () => (screen.prompts.length > asked ? true : undefined));
     assert.strictEqual(await answer(dismissed, 'workbench.action.closeQuickOpen'), undefined);
     assert.strictEqual(endOffset(name), 0, 'nothing was sent');
 
     const answered = produce('ckafka.produceSelection', name);
-    await waitFor('the question again', () => (ui.prompts.length > asked + 1 ? true : undefined));
+    await waitFor('the question again', () => (screen.prompts.length > asked + 1 ? true : undefined));
     assert.strictEqual((await answer(answered, 'workbench.action.acceptSelectedQuickOpenItem'))?.acknowledged, 1);
     const records = await readBack(target, name);
     assert.deepStrictEqual(

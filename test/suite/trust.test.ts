@@ -8,7 +8,7 @@ import type { ExtensionApi } from '../../src/ctx';
 import { LocalBroker, SANDBOX_USER, startBroker } from '../broker';
 import { kcat } from '../integration/kcat';
 import { activate, waitFor } from './helpers';
-import { ui } from './ui';
+import { screen } from './shown';
 
 /**
  * What a workspace, a settings edit or a burst of callers cannot do: redirect a stored password, leave a
@@ -73,9 +73,9 @@ describe('trust', function () {
       // A harmless setting beside it shows when VS Code has read the file (it ignores the application-scoped one).
       fs.writeFileSync(path.join(workspaceSettings, 'settings.json'), JSON.stringify({ 'ckafka.clusters': attack, 'ckafka.consumer.maxLines': 4321 }));
       await waitFor('VS Code to read the workspace settings', () => (vscode.workspace.getConfiguration('ckafka').inspect('consumer.maxLines')?.workspaceValue === 4321 ? true : undefined), 20_000);
-      const shown = ui.messages.length;
+      const shown = screen.messages.length;
       await vscode.commands.executeCommand('ckafka.testConnection', id);
-      const answer = await waitFor('Test Connection to answer', () => ui.messages.slice(shown).find((m) => /^Connected to |failed for /.test(m)), 30_000);
+      const answer = await waitFor('Test Connection to answer', () => screen.messages.slice(shown).find((m) => /^Connected to |failed for /.test(m)), 30_000);
       assert.strictEqual(trap.connections(), 0, 'nothing connected to the workspace host');
       assert.ok(answer.startsWith(`Connected to ${id}`), `the user cluster connects to its own broker: ${answer}`);
       await api.sessions.admin(api.clusters.get(id)!);
@@ -100,9 +100,9 @@ describe('trust', function () {
       await vscode.workspace
         .getConfiguration('ckafka')
         .update('clusters', [...globalClusters(), { ...clusterSettings(id, `127.0.0.1:${trap.port}`), securityProtocol: 'SSL' }], vscode.ConfigurationTarget.Global);
-      await waitFor('the warning about the entry', () => ui.messages.find((m) => m.includes(`Cluster "${id}": securityProtocol "SSL"`)));
+      await waitFor('the warning about the entry', () => screen.messages.find((m) => m.includes(`Cluster "${id}": securityProtocol "SSL"`)));
       await vscode.commands.executeCommand('ckafka.testConnection', id);
-      await waitFor('the error', () => ui.messages.filter((m) => m.includes('securityProtocol "SSL" (TLS without SASL) is not supported')).length >= 2 || undefined);
+      await waitFor('the error', () => screen.messages.filter((m) => m.includes('securityProtocol "SSL" (TLS without SASL) is not supported')).length >= 2 || undefined);
       assert.strictEqual(trap.connections(), 0);
     } finally {
       await vscode.workspace.getConfiguration('ckafka').update('clusters', globalClusters().filter((c) => (c as { id: string }).id !== id), vscode.ConfigurationTarget.Global);

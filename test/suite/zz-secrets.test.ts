@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { SANDBOX_PASSWORD } from '../broker';
 import { activate, PLAINTEXT_TEST_PASSWORD } from './helpers';
-import { ui } from './ui';
+import { screen } from './shown';
 
 /**
  * Every password the suites typed or gave their brokers (test/suite/*.test.ts); none may appear in anything
@@ -61,7 +61,7 @@ describe('no secret anywhere (runs after the other suites)', function () {
     }
     assert.deepStrictEqual(leaks, [], `scanned ${files.length} files`);
     // Messages shown to the user (errors included) and the questions asked.
-    for (const message of [...ui.messages, ...ui.prompts]) {
+    for (const message of [...screen.messages, ...screen.prompts]) {
       for (const password of PASSWORDS) {
         assert.ok(!message.includes(password), `a message shown to the user holds a password: ${message}`);
       }
@@ -74,6 +74,6 @@ describe('no secret anywhere (runs after the other suites)', function () {
         assert.ok(!text.includes(password), `the output channel ${consumer.channelName} holds ${password}`);
       }
     }
-    console.log(`      checked ${ui.messages.length} messages, ${ui.prompts.length} prompts and ${channels.length} consumer channels`);
+    console.log(`      checked ${screen.messages.length} messages, ${screen.prompts.length} prompts and ${channels.length} consumer channels`);
   });
 });

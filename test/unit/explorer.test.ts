@@ -1,6 +1,7 @@
 import * as assert from 'assert';
-import type { Admin, GroupDescription } from 'kafkajs';
+import { AssignerProtocol, type Admin, type GroupDescription } from 'kafkajs';
 import {
+  decodeAssignment,
   filterTopics,
   lagOf,
   loadBrokers,
@@ -225,8 +226,16 @@ describe('explorer loaders', () => {
           {
             groupId: 'web',
             state: 'Stable',
+            protocolType: 'consumer',
             members: [
-              { memberId: 'm2', clientId: 'web-b', clientHost: '/10.0.0.2', memberAssignment: Buffer.alloc(0), memberMetadata: Buffer.alloc(0) },
+              {
+                memberId: 'm2',
+                clientId: 'web-b',
+                clientHost: '/10.0.0.2',
+                // As every Kafka client encodes an assignment (ConsumerProtocolAssignment v0).
+                memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: { orders: [2, 0], events: [0] }, userData: Buffer.alloc(0) }),
+                memberMetadata: Buffer.alloc(0),
+              },
               { memberId: 'm1', clientId: 'web-a', clientHost: '/10.0.0.1', memberAssignment: Buffer.alloc(0), memberMetadata: Buffer.alloc(0) },
             ],
           },
@@ -240,8 +249,16 @@ describe('explorer loaders', () => {
         groupId: 'web',
         state: 'Stable',
         members: [
-          { memberId: 'm1', clientId: 'web-a', clientHost: '/10.0.0.1' },
-          { memberId: 'm2', clientId: 'web-b', clientHost: '/10.0.0.2' },
+          { memberId: 'm1', clientId: 'web-a', clientHost: '/10.0.0.1', assignment: [] },
+          {
+            memberId: 'm2',
+            clientId: 'web-b',
+            clientHost: '/10.0.0.2',
+            assignment: [
+              { topic: 'events', partitions: [0] },
+              { topic: 'orders', partitions: [0, 2] },
+            ],
+          },
         ],
       },
     ]);
@@ -300,6 +317,30 @@ describe('explorer loaders', () => {
       ],
       total: 6,
     });
+  });
+
+  it('loadGroupLag also lists topics the members are assigned but never committed on', async () => {
+    const admin = fakeAdmin({
+      fetchOffsets: () => [{ topic: 'orders', partitions: [{ partition: 0, offset: '1', metadata: null }] }],
+      fetchTopicOffsets: (topic: string) =>
+        topic === 'orders' ? [{ partition: 0, offset: '4', high: '4', low: '0' }] : [
+          { partition: 1, offset: '7', high: '7', low: '2' },
+          { partition: 0, offset: '3', high: '3', low: '0' },
+        ],
+    });
+    const lag = await loadGroupLag(admin, 'web', new Map(), ['events', 'orders', 'events']);
+    assert.deepStrictEqual(lag.partitions, [
+      { topic: 'events', partition: 0, committed: null, end: 3, lag: 3 },
+      { topic: 'events', partition: 1, committed: null, end: 7, lag: 5 },
+      { topic: 'orders', partition: 0, committed: 1, end: 4, lag: 3 },
+    ]);
+    assert.strictEqual(lag.total, 11);
+  });
+
+  it('decodeAssignment reads nothing from an empty or foreign assignment', () => {
+    assert.deepStrictEqual(decodeAssignment(Buffer.alloc(0)), []);
+    assert.deepStrictEqual(decodeAssignment(null), []);
+    assert.deepStrictEqual(decodeAssignment(Buffer.from([0, 0, 0, 0, 0, 9, 1])), []);
   });
 
   it('loadGroupLag shares end offsets between groups through the cache', async () => {
