@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../src/ctx';
+import type { ExtensionApi } from '../src/extension';
 import { SANDBOX_PASSWORD, SANDBOX_USER } from '../test/broker';
 
 /**

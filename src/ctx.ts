@@ -3,28 +3,17 @@ import { ClusterSessions } from './clusters/sessions';
 import { ClusterStore } from './clusters/store';
 import { warnPlaintextPassword } from './clusters/plaintextWarning';
 import { askPassword } from './clusters/prompts';
-import type { ExplorerNode, ExplorerProvider } from './views/explorer';
 import { Consumers } from './consumers/registry';
 import { ReadOnlyDocuments } from './views/documents';
 
-/**
- * What `activate()` returns in VS Code's test mode only (an extension under test), for the extension-host
- * suite. Any other extension gets `undefined` from this extension's exports: no store, no client, no secret.
- */
-export interface ExtensionApi {
-  readonly log: vscode.LogOutputChannel;
-  readonly clusters: ClusterStore;
-  readonly sessions: ClusterSessions;
-  /** Where VS Code keeps this extension's global state and logs; tests scan them for secrets. */
-  readonly globalStorageUri: vscode.Uri;
-  /** The workspace storage of this extension; undefined without a workspace. */
-  readonly storageUri: vscode.Uri | undefined;
-  readonly logUri: vscode.Uri;
-  /** The `ckafka.explorer` tree's provider, and its view (to reveal nodes). */
-  readonly explorer?: ExplorerProvider;
-  readonly explorerView?: vscode.TreeView<ExplorerNode>;
-  /** The running consumers, with their channel lines and the status bar's text. */
-  readonly consumers: Consumers;
+/** What a command changed: a cluster's topics or groups, or a reload the user asked for (of a tree node, or all). */
+export interface TopologyChange {
+  clusterId?: string;
+  what?: 'topics' | 'groups';
+  /** A tree node the user asked to reload. */
+  node?: unknown;
+  /** Listeners hand over the work the change started; `topologyChanged` resolves when it is done. */
+  waitUntil(work: Promise<unknown>): void;
 }
 
 /** A command is a small factory: given the context, it returns the handler VS Code calls. */
@@ -38,16 +27,18 @@ export class Ctx {
   readonly consumers: Consumers;
   /** Read-only documents the commands show, such as a reset's dry run. */
   readonly documents: ReadOnlyDocuments;
-  /** Set by registerExplorer; commands refresh the tree through it. */
-  explorer?: ExplorerProvider;
-  explorerView?: vscode.TreeView<ExplorerNode>;
+  private readonly topologyEmitter: vscode.EventEmitter<TopologyChange>;
+  /** Fires when a command changed what a cluster holds (a topic created, a group deleted…); views reload it. */
+  readonly onDidChangeTopology: vscode.Event<TopologyChange>;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = this.own(vscode.window.createOutputChannel('CKafka', { log: true }));
     this.clusters = this.own(new ClusterStore(extension.secrets));
-    this.sessions = this.own(new ClusterSessions(this.clusters, askPassword, (cluster) => void warnPlaintextPassword(this, cluster)));
+    this.sessions = this.own(new ClusterSessions(this.clusters, askPassword, (cluster) => void warnPlaintextPassword({ state: extension.globalState, log: this.log, clusters: this.clusters }, cluster)));
     this.consumers = this.own(new Consumers(this));
     this.documents = this.own(new ReadOnlyDocuments());
+    this.topologyEmitter = this.own(new vscode.EventEmitter<TopologyChange>());
+    this.onDidChangeTopology = this.topologyEmitter.event;
   }
 
   /** Registers `factory(this)` as the handler of `command`; failures are reported, never thrown at VS Code. */
@@ -87,23 +78,20 @@ export class Ctx {
     vscode.window.setStatusBarMessage(`$(check) ${message}`, 10_000);
   }
 
+  /**
+   * Announces that a command changed a cluster's topics or groups (or, without `what`, asked for a reload of
+   * `node` or of everything), and resolves once the views have reloaded.
+   */
+  async topologyChanged(change: Omit<TopologyChange, 'waitUntil'>): Promise<void> {
+    const waits: Promise<unknown>[] = [];
+    this.topologyEmitter.fire({ ...change, waitUntil: (p) => waits.push(p) });
+    await Promise.all(waits);
+  }
+
   /** Ties a disposable to the extension's lifetime. */
   own<T extends vscode.Disposable>(disposable: T): T {
     this.extension.subscriptions.push(disposable);
     return disposable;
   }
 
-  api(): ExtensionApi {
-    return {
-      log: this.log,
-      clusters: this.clusters,
-      sessions: this.sessions,
-      globalStorageUri: this.extension.globalStorageUri,
-      storageUri: this.extension.storageUri,
-      logUri: this.extension.logUri,
-      explorer: this.explorer,
-      explorerView: this.explorerView,
-      consumers: this.consumers,
-    };
-  }
 }

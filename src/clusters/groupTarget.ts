@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import type { ClusterSettings } from '../kafka/cluster';
-import { loadGroupLag, loadGroups, loadTopics } from '../kafka/explorer';
-import { isExplorerNode } from '../views/nodes';
-import { resolveCluster } from './pick';
+import { loadGroupLag, loadGroups, loadTopics } from '../kafka/metadata';
+import { nodeArg, resolveCluster } from './pickCluster';
 
 /** A consumer group of a cluster, and optionally one of the topics it reads. */
 export interface GroupTarget {
@@ -20,12 +19,13 @@ export type GroupArg = { clusterId: string; groupId?: string; topic?: string } |
  * argument). Without one, asks for the cluster and then the group. Undefined when the user dismissed a pick.
  */
 export async function resolveGroup(ctx: Ctx, arg: GroupArg, title: string): Promise<GroupTarget | undefined> {
-  if (isExplorerNode(arg)) {
-    if (arg.kind === 'group') {
-      return { cluster: arg.cluster, groupId: arg.name };
+  const node = nodeArg(arg);
+  if (node) {
+    if (node.kind === 'group' && node.name !== undefined) {
+      return { cluster: node.cluster, groupId: node.name };
     }
-    if (arg.kind === 'groupTopic') {
-      return { cluster: arg.cluster, groupId: arg.groupId, topic: arg.name };
+    if (node.kind === 'groupTopic' && node.groupId !== undefined && node.name !== undefined) {
+      return { cluster: node.cluster, groupId: node.groupId, topic: node.name };
     }
     return undefined;
   }

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { ClusterSettings } from '../kafka/cluster';
-import { loadTopics } from '../kafka/explorer';
-import { adminFailure } from '../views/hints';
-import { isExplorerNode } from '../views/nodes';
-import { resolveCluster } from './pick';
+import { loadTopics } from '../kafka/metadata';
+import { adminFailure } from '../hints';
+import { nodeArg, resolveCluster } from './pickCluster';
 
 /** A cluster and one of its topics: where a produce goes, or what a consumer reads. */
 export interface TopicTarget {
@@ -42,8 +41,9 @@ export async function resolveTopic(ctx: Ctx, arg: TopicArg, purpose: 'produce' |
 }
 
 function givenTarget(ctx: Ctx, arg: TopicArg): TopicTarget | undefined {
-  if (isExplorerNode(arg)) {
-    return arg.kind === 'topic' ? { cluster: arg.cluster, topic: arg.name } : undefined;
+  const node = nodeArg(arg);
+  if (node) {
+    return node.kind === 'topic' && node.name !== undefined ? { cluster: node.cluster, topic: node.name } : undefined;
   }
   if (typeof arg === 'object' && arg !== null && 'clusterId' in arg && 'topic' in arg) {
     const { clusterId, topic } = arg as { clusterId: string; topic: string };

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ClusterArg, resolveCluster } from '../clusters/pick';
+import { ClusterArg, resolveCluster } from '../clusters/pickCluster';
 import { askPassword } from '../clusters/prompts';
 import type { Ctx } from '../ctx';
 import { usesSasl } from '../kafka/cluster';

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { GroupArg, resolveGroup } from '../clusters/groupTarget';
 import type { Ctx } from '../ctx';
-import { loadGroup, loadGroupLag } from '../kafka/explorer';
-import { hintFor } from '../clusters/hints';
-import { groupFailure } from '../views/hints';
+import { loadGroup, loadGroupLag } from '../kafka/metadata';
+import { hintFor } from '../hints';
+import { groupFailure } from '../hints';
 
 /**
  * `Copy Group Offsets as JSON`: the group's committed offset, log end and lag on every partition it has
@@ -35,7 +35,7 @@ export const copyGroupOffsets =
       if (error instanceof vscode.CancellationError) {
         throw error;
       }
-      const failure = await groupFailure(ctx, cluster, groupId, error);
+      const failure = await groupFailure(ctx.sessions, cluster, groupId, error);
       ctx.log.error(`reading the offsets of consumer group "${groupId}" on "${cluster.name}" failed (${failure.cause}): ${failure.detail}`);
       void ctx.showError(vscode.l10n.t('Cannot read the offsets of consumer group {0}: {1}', groupId, failure.cause === 'other' ? failure.detail : hintFor(failure.cause)));
       return undefined;

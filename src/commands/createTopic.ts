@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { resolveCluster } from '../clusters/pick';
+import { resolveCluster } from '../clusters/pickCluster';
 import type { Ctx } from '../ctx';
-import { parseCount, topicNameProblem } from '../kafka/explorer';
+import { parseCount, topicNameProblem } from '../kafka/metadata';
 import { ExplorerNode, isExplorerNode } from '../views/explorer';
-import { reportAdminFailure } from '../views/hints';
+import { reportAdminFailure, showTopicAdminNotice } from '../hints';
 
 /** What tests and other callers may pass to skip the prompts. */
 export interface CreateTopicArgs {
@@ -11,21 +11,6 @@ export interface CreateTopicArgs {
   topic?: string;
   partitions?: number;
   replicationFactor?: number;
-}
-
-const NOTICE_KEY = 'ckafka.topicAdminNoticeShown';
-
-/** Once per user: CKafka would rather have topics managed in its console (quotas, tags, monitoring). */
-export function showTopicAdminNotice(ctx: Ctx): void {
-  if (ctx.extension.globalState.get<boolean>(NOTICE_KEY)) {
-    return;
-  }
-  void ctx.extension.globalState.update(NOTICE_KEY, true);
-  void ctx.showInfo(
-    vscode.l10n.t(
-      'CKafka recommends creating and deleting topics in the CKafka console (Topic Management, Topic 管理), where partition quotas, retention and monitoring are set up too. Changes made here go through the Kafka protocol.',
-    ),
-  );
 }
 
 export function topicNameMessage(name: string): string | undefined {
@@ -68,7 +53,7 @@ export const createTopic =
     if (!cluster) {
       return false;
     }
-    showTopicAdminNotice(ctx);
+    showTopicAdminNotice(ctx.extension.globalState);
     const title = vscode.l10n.t('Create Topic on {0}', cluster.name);
 
     let name = args.topic;
@@ -115,10 +100,10 @@ export const createTopic =
         return false;
       }
     } catch (error) {
-      return reportAdminFailure(ctx, `create topic "${topic}" on "${cluster.name}"`, (hint) => vscode.l10n.t('Cannot create topic {0}: {1}', topic, hint), error);
+      return reportAdminFailure(ctx.log, `create topic "${topic}" on "${cluster.name}"`, (hint) => vscode.l10n.t('Cannot create topic {0}: {1}', topic, hint), error);
     }
     ctx.log.info(`created topic "${topic}" on "${cluster.name}" (${partitions} partitions, replication factor ${replicationFactor})`);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Created topic {0}', topic), 5000);
-    await ctx.explorer?.refreshCluster(cluster.id, 'topics');
+    await ctx.topologyChanged({ clusterId: cluster.id, what: 'topics' });
     return true;
   };

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { loadGroup } from '../kafka/explorer';
-import { resolveCluster } from '../clusters/pick';
+import { loadGroup } from '../kafka/metadata';
+import { resolveCluster } from '../clusters/pickCluster';
 import { ExplorerNode, isExplorerNode } from '../views/explorer';
-import { reportAdminFailure } from '../views/hints';
+import { reportAdminFailure } from '../hints';
 
 /** What tests and other callers may pass instead of a group node; `confirm: true` skips the question. */
 export interface DeleteGroupArgs {
@@ -37,7 +37,7 @@ export const deleteGroup =
         void ctx.showWarning(
           vscode.l10n.t('Consumer group {0} has {1} active member(s). Stop its consumers before deleting it.', groupId, group.members.length),
         );
-        await ctx.explorer?.refreshCluster(cluster.id, 'groups');
+        await ctx.topologyChanged({ clusterId: cluster.id, what: 'groups' });
         return false;
       }
       if (!args?.confirm) {
@@ -53,10 +53,10 @@ export const deleteGroup =
       }
       await admin.deleteGroups([groupId]);
     } catch (error) {
-      return reportAdminFailure(ctx, `delete consumer group "${groupId}" on "${cluster.name}"`, (hint) => vscode.l10n.t('Cannot delete consumer group {0}: {1}', groupId, hint), error);
+      return reportAdminFailure(ctx.log, `delete consumer group "${groupId}" on "${cluster.name}"`, (hint) => vscode.l10n.t('Cannot delete consumer group {0}: {1}', groupId, hint), error);
     }
     ctx.log.info(`deleted consumer group "${groupId}" on "${cluster.name}"`);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Deleted consumer group {0}', groupId), 5000);
-    await ctx.explorer?.refreshCluster(cluster.id, 'groups');
+    await ctx.topologyChanged({ clusterId: cluster.id, what: 'groups' });
     return true;
   };

@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import { resolveCluster } from '../clusters/pick';
+import { resolveCluster } from '../clusters/pickCluster';
 import { ExplorerNode, isExplorerNode } from '../views/explorer';
-import { reportAdminFailure } from '../views/hints';
-import { showTopicAdminNotice } from './createTopic';
+import { reportAdminFailure, showTopicAdminNotice } from '../hints';
 
 /** What tests and other callers may pass instead of a topic node; `confirm: true` skips the typed confirmation. */
 export interface DeleteTopicArgs {
@@ -29,7 +28,7 @@ export const deleteTopic =
     if (!cluster) {
       return false;
     }
-    showTopicAdminNotice(ctx);
+    showTopicAdminNotice(ctx.extension.globalState);
     if (!args?.confirm) {
       const typed = await vscode.window.showInputBox({
         title: vscode.l10n.t('Delete topic {0} on {1}', topic, cluster.name),
@@ -48,11 +47,11 @@ export const deleteTopic =
         admin.deleteTopics({ topics: [topic], timeout: 10_000 }),
       );
     } catch (error) {
-      return reportAdminFailure(ctx, `delete topic "${topic}" on "${cluster.name}"`, (hint) => vscode.l10n.t('Cannot delete topic {0}: {1}', topic, hint), error);
+      return reportAdminFailure(ctx.log, `delete topic "${topic}" on "${cluster.name}"`, (hint) => vscode.l10n.t('Cannot delete topic {0}: {1}', topic, hint), error);
     }
     ctx.log.info(`deleted topic "${topic}" on "${cluster.name}"`);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Deleted topic {0}', topic), 5000);
-    await ctx.explorer?.refreshCluster(cluster.id, 'topics');
-    await ctx.explorer?.refreshCluster(cluster.id, 'groups');
+    await ctx.topologyChanged({ clusterId: cluster.id, what: 'topics' });
+    await ctx.topologyChanged({ clusterId: cluster.id, what: 'groups' });
     return true;
   };

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { ClusterArg, resolveCluster } from '../clusters/pick';
+import { ClusterArg, resolveCluster } from '../clusters/pickCluster';
 import type { Ctx } from '../ctx';
 import { usesSasl } from '../kafka/cluster';
-import { answersOf, askClusterAnswers, ClusterAnswers, toSettings } from './addCluster';
+import { answersOf, askClusterAnswers, ClusterAnswers, toSettings } from '../clusters/wizard';
 
 /** `CKafka: Edit Cluster`: the Add Cluster steps, pre-filled; the password is kept unless the user changes it. */
 export const editCluster = (ctx: Ctx) => async (arg?: ClusterArg, given?: Partial<ClusterAnswers>) => {

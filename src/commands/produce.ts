@@ -5,7 +5,7 @@ import type { Ctx } from '../ctx';
 import { canCompressZstd, Compression, COMPRESSIONS } from '../kafka/codecs';
 import { OutgoingRecord, parseLines, parseRecord, ParseOptions, ProduceFormat, RecordError } from '../kafka/produce/records';
 import { lineRanges, ProduceReport, sendRecords, topicFacts, UnknownTopicError } from '../kafka/produce/send';
-import { adminFailure } from '../views/hints';
+import { adminFailure } from '../hints';
 
 /** What tests and keybindings may pass instead of a topic node: the target, and optionally a key for this run. */
 export interface ProduceArgs {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ClusterArg, resolveCluster } from '../clusters/pick';
+import { ClusterArg, resolveCluster } from '../clusters/pickCluster';
 import type { Ctx } from '../ctx';
 
 /** `CKafka: Remove Cluster`: removes it from settings and deletes its password. `confirm: true` skips the question. */

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import { GroupArg, pickGroupTopic, resolveGroup } from '../clusters/groupTarget';
-import { hintFor } from '../clusters/hints';
+import { hintFor } from '../hints';
 import { validationMessage } from '../clusters/validation';
 import type { Ctx } from '../ctx';
 import type { ClusterSettings } from '../kafka/cluster';
-import { GroupMember, loadGroup } from '../kafka/explorer';
+import { GroupMember, loadGroup } from '../kafka/metadata';
 import { parseTimestamp } from '../kafka/position';
 import { ActiveMembersError, loadResetState, ResetState, timeOffsets, UnknownGroupError, writePlan } from '../kafka/reset/apply';
 import { parseResetOffsets, parseShift, planReset, ResetPlan, ResetStrategy, ResetStrategyArg, resetStrategyFrom } from '../kafka/reset/plan';
 import { ValidationError } from '../kafka/validation';
-import { groupFailure } from '../views/hints';
+import { groupFailure } from '../hints';
 import { describeStrategy, renderReset, ResetReport } from '../views/resetDocument';
 
 /** What tests and keybindings pass to skip the prompts; whatever is missing is asked for. */
@@ -106,10 +106,10 @@ export const resetOffsets =
         writePlan(kafka, admin, groupId, topic as string, plan as ResetPlan),
       );
       ctx.documents.set(uri, renderReset({ ...report, readBack: result.committed, readAt: new Date() }));
-      await ctx.explorer?.refreshCluster(cluster.id, 'groups');
+      await ctx.topologyChanged({ clusterId: cluster.id, what: 'groups' });
       let why = '';
       if (result.error !== undefined) {
-        const failure = await groupFailure(ctx, cluster, groupId, result.error);
+        const failure = await groupFailure(ctx.sessions, cluster, groupId, result.error);
         ctx.log.error(`reset offsets of group "${groupId}": the commit failed (${failure.cause}): ${failure.detail}`);
         why = ` ${vscode.l10n.t('The commit failed: {0}', failure.cause === 'other' ? failure.detail : hintFor(failure.cause))}`;
       }
@@ -151,7 +151,7 @@ async function failureReason(ctx: Ctx, cluster: ClusterSettings, groupId: string
   if (error instanceof UnknownGroupError) {
     return vscode.l10n.t('it does not exist on {0}.', cluster.name);
   }
-  const failure = await groupFailure(ctx, cluster, groupId, error);
+  const failure = await groupFailure(ctx.sessions, cluster, groupId, error);
   ctx.log.error(`reset offsets of group "${groupId}" on "${cluster.name}"${topic ? `/"${topic}"` : ''} failed (${failure.cause}): ${failure.detail}`);
   if (failure.cause === 'unknownTopic') {
     return vscode.l10n.t('the topic {0} does not exist on {1}.', topic ?? '', cluster.name);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ConsumerArg, consumerItem, givenConsumer } from '../consumers/pick';
+import { ConsumerArg, consumerItem, givenConsumer } from '../consumers/pickConsumer';
 import type { Ctx } from '../ctx';
 
 /**

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ConsumerArg, givenConsumer, pickConsumer } from '../consumers/pick';
+import { ConsumerArg, givenConsumer, pickConsumer } from '../consumers/pickConsumer';
 import type { Ctx } from '../ctx';
 
 /** `Stop Consumer`: the one given (id, tree node) or the one picked; the only one when just one runs. Resolves with whether one stopped. */

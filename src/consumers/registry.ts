@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ClusterChangeEvent, onlyRenamed, timeouts } from '../clusters/sessions';
-import type { Ctx } from '../ctx';
+import type { ClusterSessions } from '../clusters/sessions';
 import { kafkaConfig, usesSasl } from '../kafka/cluster';
 import { ConsumeError, ephemeralGroupId } from '../kafka/consume';
 import { classifyError } from '../kafka/errors';
@@ -27,7 +27,7 @@ export class Consumers implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly observer: ConsumerObserver;
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(private readonly ctx: { log: vscode.LogOutputChannel; sessions: ClusterSessions }) {
     this.observer = {
       log: ctx.log,
       changed: (consumer) => this.fire(consumer),
@@ -117,14 +117,14 @@ export class Consumers implements vscode.Disposable {
   private failed(consumer: RunningConsumer, failure: Failure): void {
     if (this.running.delete(consumer.id)) {
       void consumer.stop().then(() => this.retire(consumer));
-      void this.ctx.showError(vscode.l10n.t('The consumer on {0} stopped: {1}', consumer.topic, failureText(failure)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('The consumer on {0} stopped: {1}', consumer.topic, failureText(failure)));
     }
   }
 
   private async undecodable(consumer: RunningConsumer, partition: number, batch: Undecodable): Promise<void> {
     const skip = vscode.l10n.t('Skip Batch');
     const stop = vscode.l10n.t('Stop Consumer');
-    const choice = await this.ctx.showWarning(
+    const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('{0}, partition {1}: the record batch at offsets {2}–{3} cannot be decoded ({4}). The other partitions go on.', consumer.topic, partition, batch.firstOffset, batch.lastOffset, batch.reason),
       skip,
       stop,

@@ -1,6 +1,6 @@
 import type { KafkaConfig } from 'kafkajs';
 import * as vscode from 'vscode';
-import { hintFor } from '../clusters/hints';
+import { hintFor } from '../hints';
 import type { ClusterSettings } from '../kafka/cluster';
 import type { Undecodable } from '../kafka/codecs';
 import { ConsumerEvent, ConsumerSession, ConsumerState } from '../kafka/consume';

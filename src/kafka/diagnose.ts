@@ -12,6 +12,8 @@ export interface StepReport {
   ok: boolean;
   /** What the step found, e.g. `2 brokers, 14 topics`; for failures the detail of the error. */
   detail: string;
+  /** For the metadata step: what the cluster has, for the UI to say in the user's language. */
+  counts?: { brokers: number; topics: number };
   failure?: Failure;
 }
 
@@ -65,7 +67,7 @@ export async function diagnose(
     try {
       const cluster = await admin.describeCluster();
       topics = (await admin.listTopics()).filter((t) => !t.startsWith('__')).sort();
-      report({ step: 'metadata', ok: true, detail: `${cluster.brokers.length} broker(s), ${topics.length} topic(s)` });
+      report({ step: 'metadata', ok: true, detail: `${cluster.brokers.length} broker(s), ${topics.length} topic(s)`, counts: { brokers: cluster.brokers.length, topics: topics.length } });
     } catch (error) {
       fail('metadata', error);
       return reports;

@@ -1,10 +1,12 @@
 import type { Admin } from 'kafkajs';
 import * as vscode from 'vscode';
-import type { ClusterChange } from '../clusters/store';
-import type { Ctx } from '../ctx';
+import type { ClusterSessions } from '../clusters/sessions';
+import type { ClusterChange, ClusterStore } from '../clusters/store';
+import type { Consumers } from '../consumers/registry';
+import type { TopologyChange } from '../ctx';
 import type { ClusterSettings } from '../kafka/cluster';
 import { classifyError, Failure } from '../kafka/errors';
-import { EndOffsetsCache, filterTopics, GroupInfo, GroupLag, GroupPartitionLag, loadBrokers, loadGroup, loadGroupLag, loadGroups, loadPartitionOffsets, loadTopics } from '../kafka/explorer';
+import { EndOffsetsCache, filterTopics, GroupInfo, GroupLag, GroupPartitionLag, loadBrokers, loadGroup, loadGroupLag, loadGroups, loadPartitionOffsets, loadTopics } from '../kafka/metadata';
 import {
   BrokerNode,
   ClusterNode,
@@ -17,6 +19,7 @@ import {
   GroupPartitionNode,
   GroupStateNode,
   GroupTopicNode,
+  isExplorerNode,
   LoadableNode,
   LoadFailure,
   MemberNode,
@@ -26,6 +29,16 @@ import {
 } from './nodes';
 
 export { isExplorerNode, type ExplorerNode } from './nodes';
+
+/** What the explorer reads and listens to. */
+export interface ExplorerDeps {
+  clusters: ClusterStore;
+  sessions: ClusterSessions;
+  consumers: Consumers;
+  log: vscode.LogOutputChannel;
+  /** Commands' changes to a cluster's topics or groups, and reloads the user asked for. */
+  onDidChangeTopology: vscode.Event<TopologyChange>;
+}
 
 /** Groups whose lag is read at once when listing a cluster's groups. */
 const LAG_CONCURRENCY = 8;
@@ -49,12 +62,13 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly folders = new WeakMap<ClusterNode, Map<FolderKind, FolderNode>>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(private readonly ctx: ExplorerDeps) {
     this.subscriptions.push(
       this.changed,
       ctx.clusters.onDidChange((change) => this.clustersChanged(change)),
       ctx.sessions.onDidChangeStatus((id) => this.statusChanged(id)),
       ctx.consumers.onDidChange((consumer) => this.consumersChanged(consumer.cluster.id)),
+      ctx.onDidChangeTopology((change) => change.waitUntil(this.topologyChanged(change))),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('ckafka.explorer')) {
           void this.refreshFolders('topics');
@@ -114,6 +128,14 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   /** Refreshes one folder of a cluster if it was loaded; the cluster node when `kind` is not given. */
+  private async topologyChanged({ clusterId, what, node }: TopologyChange): Promise<void> {
+    if (clusterId !== undefined) {
+      await this.refreshCluster(clusterId, what);
+    } else {
+      this.refresh(isExplorerNode(node) ? node : undefined);
+    }
+  }
+
   async refreshCluster(clusterId: string, kind?: FolderKind): Promise<void> {
     const cluster = this.clusterNode(clusterId);
     if (!cluster) {
@@ -344,9 +366,9 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 }
 
 /** Creates the `ckafka.explorer` tree view and keeps the `ckafka.clusterCount` context key up to date. */
-export function registerExplorer(ctx: Ctx): ExplorerProvider {
-  const provider = ctx.own(new ExplorerProvider(ctx));
-  ctx.explorerView = ctx.own(vscode.window.createTreeView('ckafka.explorer', { treeDataProvider: provider, showCollapseAll: true }));
-  ctx.explorer = provider;
-  return provider;
+/** The CKafka explorer's provider and its tree view, to be disposed with the extension. */
+export function registerExplorer(deps: ExplorerDeps): { provider: ExplorerProvider; view: vscode.TreeView<ExplorerNode> } {
+  const provider = new ExplorerProvider(deps);
+  const view = vscode.window.createTreeView('ckafka.explorer', { treeDataProvider: provider, showCollapseAll: true });
+  return { provider, view };
 }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { ClusterStatus } from '../clusters/sessions';
 import type { RunningConsumer } from '../consumers/running';
-import { hintFor } from '../clusters/hints';
+import { hintFor } from '../hints';
 import type { ClusterSettings } from '../kafka/cluster';
 import type { Failure } from '../kafka/errors';
-import { shortHint } from './hints';
-import type { BrokerInfo, GroupInfo, GroupLag, GroupMember, GroupPartitionLag, PartitionOffsets, TopicInfo, TopicPartitions } from '../kafka/explorer';
+import { shortHint } from '../hints';
+import type { BrokerInfo, GroupInfo, GroupLag, GroupMember, GroupPartitionLag, PartitionOffsets, TopicInfo, TopicPartitions } from '../kafka/metadata';
 
 /**
  * The explorer's nodes: one small TreeItem subclass per kind. `contextValue` is what package.json's

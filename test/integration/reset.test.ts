@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from 'child_process';
 import type { Admin, Kafka, KafkaConfig } from 'kafkajs';
 import { ErrorCode } from '../broker';
 import { classifyGroupFailure } from '../../src/kafka/groupAccess';
-import { loadGroup } from '../../src/kafka/explorer';
+import { loadGroup } from '../../src/kafka/metadata';
 import { ActiveMembersError, committedOffsets, loadResetState, timeOffsets, UnknownGroupError, writePlan } from '../../src/kafka/reset/apply';
 import { planReset } from '../../src/kafka/reset/plan';
 import { classifyError } from '../../src/kafka/errors';

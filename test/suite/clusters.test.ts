@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { ClusterAnswers } from '../../src/commands/addCluster';
-import type { ConnectionTestResult } from '../../src/commands/testConnection';
-import type { ExtensionApi } from '../../src/ctx';
+import type { ClusterAnswers } from '../../src/clusters/wizard';
+import type { ConnectionTestResult } from '../../src/clusters/connectionTest';
+import type { ExtensionApi } from '../../src/extension';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { activate } from './helpers';
 import { screen } from './shown';

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { StartConsumerArgs } from '../../src/commands/startConsumer';
 import type { RunningConsumer } from '../../src/consumers/running';
-import type { ExtensionApi } from '../../src/ctx';
+import type { ExtensionApi } from '../../src/extension';
 import { COMPRESSIONS } from '../../src/kafka/codecs';
 import type { ProduceReport } from '../../src/kafka/produce/send';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';

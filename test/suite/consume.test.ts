@@ -3,7 +3,7 @@ import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import * as vscode from 'vscode';
 import type { StartConsumerArgs } from '../../src/commands/startConsumer';
 import type { RunningConsumer } from '../../src/consumers/running';
-import type { ExtensionApi } from '../../src/ctx';
+import type { ExtensionApi } from '../../src/extension';
 import type { ExplorerNode } from '../../src/views/explorer';
 import { ErrorCode, LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { activate, waitFor } from './helpers';

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { Kafka, logLevel } from 'kafkajs';
 import * as net from 'net';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/ctx';
+import type { ExtensionApi } from '../../src/extension';
 import type { ExplorerNode, ExplorerProvider } from '../../src/views/explorer';
 import type { BrokerNode, ClusterNode, ErrorNode, FolderKind, FolderNode, GroupNode, GroupPartitionNode, PartitionNode, TopicNode } from '../../src/views/nodes';
 import { ErrorCode, LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';

@@ -4,7 +4,7 @@ import { Admin, Kafka, logLevel } from 'kafkajs';
 import * as vscode from 'vscode';
 import type { ResetOffsetsArgs, ResetResult } from '../../src/commands/resetOffsets';
 import type { RunningConsumer } from '../../src/consumers/running';
-import type { ExtensionApi } from '../../src/ctx';
+import type { ExtensionApi } from '../../src/extension';
 import type { ExplorerNode } from '../../src/views/explorer';
 import type { GroupNode, GroupTopicNode } from '../../src/views/nodes';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/ctx';
+import type { ExtensionApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'ckafka-vscode.ckafka-vscode';
 

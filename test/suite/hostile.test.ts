@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/ctx';
+import type { ExtensionApi } from '../../src/extension';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { activate } from './helpers';
 import { screen } from './shown';

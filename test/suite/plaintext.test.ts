@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as net from 'net';
 import * as os from 'os';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/ctx';
+import type { ExtensionApi } from '../../src/extension';
 import { SANDBOX_USER } from '../broker';
 
 const [INSTANCE, USER] = SANDBOX_USER.split('#');
@@ -85,5 +85,12 @@ describe('SASL_PLAINTEXT warning', function () {
     await vscode.commands.executeCommand('ckafka.testConnection', other);
     await waitFor('the second cluster\'s warning', () => (warnings().length > before + 1 ? true : undefined));
     assert.strictEqual(warnings().length, before + 2, 'another cluster is warned once too');
+
+    // The same cluster pointed at another remote host: its password would reach a new place, so it warns again.
+    const moved = `${host}:${await closedPort(ip ?? '127.0.0.1')}`;
+    await api.clusters.update({ ...api.clusters.get(remote)!, bootstrapServers: ip ? moved : 'ckafka-warning-moved.invalid:9092' });
+    await vscode.commands.executeCommand('ckafka.testConnection', remote);
+    await waitFor('the warning for the new host', () => (warnings().length > before + 2 ? true : undefined));
+    assert.ok(warnings()[warnings().length - 1].includes(ip ? moved : 'ckafka-warning-moved.invalid:9092'));
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { Partitioners } from 'kafkajs';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/ctx';
+import type { ExtensionApi } from '../../src/extension';
 import type { ProduceReport } from '../../src/kafka/produce/send';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { Target } from '../integration/env';

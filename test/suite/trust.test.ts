@@ -4,7 +4,7 @@ import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { StartConsumerArgs } from '../../src/commands/startConsumer';
-import type { ExtensionApi } from '../../src/ctx';
+import type { ExtensionApi } from '../../src/extension';
 import { LocalBroker, SANDBOX_USER, startBroker } from '../broker';
 import { kcat } from '../integration/kcat';
 import { activate, waitFor } from './helpers';
@@ -136,20 +136,22 @@ describe('trust', function () {
   });
 
   it('a running consumer follows Edit Cluster to another broker, and stops with a reason on Remove', async () => {
+    // Two brokers of this test alone, so that their connection counts are this consumer's.
+    const first = await startBroker({ users: { [SANDBOX_USER]: TRUST_PASSWORD } });
     const other = await startBroker({ users: { [SANDBOX_USER]: TRUST_PASSWORD } });
     const id = `trust-${RUN}-edit`;
     const topic = `trust-${RUN}`;
     try {
-      for (const b of [broker, other]) {
+      for (const b of [first, other]) {
         b.cluster.topics.create({ name: topic, partitions: 1 });
       }
-      await api.clusters.add(clusterSettings(id, broker.bootstrap), TRUST_PASSWORD);
+      await api.clusters.add(clusterSettings(id, first.bootstrap), TRUST_PASSWORD);
       const consumerId = await vscode.commands.executeCommand<string>('ckafka.startConsumer', { clusterId: id, topic, from: 'earliest' } satisfies StartConsumerArgs);
       const consumer = api.consumers.get(consumerId)!;
-      assert.ok(broker.openConnections().some((n) => n > 0));
+      assert.ok(first.openConnections().some((n) => n > 0));
       await vscode.commands.executeCommand('ckafka.editCluster', id, { bootstrapServers: other.bootstrap });
       await waitFor('the channel to say it reconnects', () => consumer.lines().find((l) => l.includes(`reconnecting to ${other.bootstrap}`)), 20_000);
-      await waitFor('the old broker to have no connection left', () => (broker.openConnections().every((n) => n === 0) ? true : undefined), 20_000);
+      await waitFor('the old broker to have no connection left', () => (first.openConnections().every((n) => n === 0) ? true : undefined), 20_000);
       await waitFor('the consumer to join on the new broker', () => (consumer.state === 'running' && other.openConnections().some((n) => n > 0) ? true : undefined), 20_000);
       const sent = await kcat({ bootstrap: other.bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', username: SANDBOX_USER, password: TRUST_PASSWORD }, ['-P', '-t', topic], 'from-the-new-broker\n');
       assert.strictEqual(sent.code, 0, sent.stderr);
@@ -161,6 +163,7 @@ describe('trust', function () {
     } finally {
       await vscode.commands.executeCommand('ckafka.stopAllConsumers');
       await other.stop();
+      await first.stop();
     }
   });
 });

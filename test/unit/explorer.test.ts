@@ -13,7 +13,7 @@ import {
   matchesTopicFilter,
   parseCount,
   topicNameProblem,
-} from '../../src/kafka/explorer';
+} from '../../src/kafka/metadata';
 
 describe('matchesTopicFilter', () => {
   it('matches everything with an empty filter, blanks, or *', () => {

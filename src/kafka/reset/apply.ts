@@ -1,5 +1,5 @@
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { GroupInfo, GroupMember, loadGroup, loadPartitionOffsets } from '../explorer';
+import { GroupInfo, GroupMember, loadGroup, loadPartitionOffsets } from '../metadata';
 import type { PartitionPosition, ResetPlan } from './plan';
 
 /** The group does not exist on the cluster (DescribeGroups calls it Dead and it holds no offsets). */

@@ -3,6 +3,22 @@ import type { Ctx } from '../ctx';
 import { ClusterSettings } from '../kafka/cluster';
 import { clusterProblemText } from './validation';
 
+/**
+ * The explorer node a command was invoked on, seen by its shape: clusters/ does not depend on views/, and
+ * every node carries its kind, its cluster and, for topics and groups, its name.
+ */
+export interface NodeArg {
+  kind: string;
+  cluster: ClusterSettings;
+  name?: string;
+  groupId?: string;
+}
+
+export function nodeArg(arg: unknown): NodeArg | undefined {
+  const n = arg as Partial<NodeArg> | null;
+  return typeof n === 'object' && n !== null && typeof n.kind === 'string' && typeof n.cluster === 'object' && n.cluster !== null ? (n as NodeArg) : undefined;
+}
+
 /** What a cluster command may be called with: a tree node, a cluster id (tests, keybindings), or nothing. */
 export type ClusterArg = { cluster: ClusterSettings } | { clusterId: string } | string | undefined;
 
