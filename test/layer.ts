@@ -11,6 +11,14 @@ async function main(): Promise<void> {
   }
   const summary = await runMocha(mocha);
   process.exitCode = summary.failed > 0 ? 1 : 0;
+  // The process ends by itself once nothing is open; if it lingers, say what a test left behind.
+  setTimeout(() => {
+    const open = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap');
+    open.splice(open.indexOf('Timeout'), 1); // this timer
+    if (open.length > 0) {
+      console.log(`  ${layer} layer: still open 5 s after the last test: ${open.join(', ')}`);
+    }
+  }, 5000).unref();
 }
 
 void main();

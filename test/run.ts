@@ -12,6 +12,8 @@ import { SUMMARY_ENV, Summary } from './summary';
 const LAYERS: Record<string, { args: string[]; env?: NodeJS.ProcessEnv }> = {
   unit: { args: [path.join(__dirname, 'layer.js'), 'unit'] },
   integration: { args: [path.join(__dirname, 'layer.js'), 'integration'] },
+  /** The integration layer in external mode, against a second local broker that refuses topic admin (test/externalLayer.ts). */
+  'integration-external': { args: [path.join(__dirname, 'externalLayer.js')] },
   vscode: { args: [path.join(__dirname, 'host', 'vscode.js')] },
   /** The display-language tests again, in a VS Code whose display language is Simplified Chinese. */
   'vscode-zh': { args: [path.join(__dirname, 'host', 'vscode.js')], env: { CKAFKA_TEST_LOCALE: 'zh-cn', CKAFKA_TEST_GREP: 'display language' } },
@@ -25,12 +27,14 @@ function runLayer(name: string): Promise<Summary> {
   if (!layer) {
     throw new Error(`unknown test layer "${name}"; known: ${Object.keys(LAYERS).join(', ')}`);
   }
-  const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-summary-')), 'summary.json');
+  const summaryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-summary-'));
+  const summaryFile = path.join(summaryDir, 'summary.json');
   console.log(`\n=== ${name} tests ===`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, layer.args, { stdio: 'inherit', env: { ...process.env, ...layer.env, [SUMMARY_ENV]: summaryFile } });
     child.on('exit', (code, signal) => {
       const reported = fs.existsSync(summaryFile) ? (JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary) : undefined;
+      fs.rmSync(summaryDir, { recursive: true, force: true });
       if (!reported) {
         console.log(`${name} layer ended (code ${code}, signal ${signal}) without reporting results: counted as 1 failure`);
         resolve({ passed: 0, failed: 1, skipped: 0 });

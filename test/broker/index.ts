@@ -1,3 +1,4 @@
+import { APIS } from './apis';
 import { ErrorCode } from './protocol/errors';
 import { BrokerServer } from './server';
 import { Cluster, ClusterOptions, resolveOptions } from './state/cluster';
@@ -8,6 +9,10 @@ export { SANDBOX_PASSWORD, SANDBOX_USER } from './state/cluster';
 export type { ClusterOptions, ListenerProtocol, SaslMechanism } from './state/cluster';
 export type { UserAcl } from './state/acl';
 export type { TopicSpec } from './state/topics';
+export { parseTopicList } from './state/topics';
+
+/** The name of every API the broker implements (what `withoutApis` may name), by key. */
+export const API_NAMES: ReadonlyMap<number, string> = new Map(APIS.map((api) => [api.key, api.name]));
 
 export type BrokerOptions = Partial<Omit<ClusterOptions, 'log'>> & { log?: (line: string) => void };
 
@@ -46,6 +51,10 @@ export interface LocalBroker {
 
 /** Starts 1 to N brokers in this process on 127.0.0.1; CKafka's behaviour is the default. */
 export async function startBroker(options: BrokerOptions = {}): Promise<LocalBroker> {
+  const unknown = (options.withoutApis ?? []).filter((name) => ![...API_NAMES.values()].includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`withoutApis: no API named ${unknown.join(', ')}; the broker implements ${[...API_NAMES.values()].join(', ')}`);
+  }
   const cluster = new Cluster(resolveOptions(options));
   const servers = cluster.nodes.map((node) => new BrokerServer(cluster, node));
   const server = (id: number) => {

@@ -1,14 +1,19 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'util';
-import { BrokerOptions, ListenerProtocol, LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '.';
+import { BrokerOptions, ListenerProtocol, LocalBroker, parseTopicList, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '.';
 
 /**
  * `npm run sandbox:broker`: local CKafka-like brokers in the foreground, with demo topics and records.
  * Flags (or environment): --port (CKAFKA_SANDBOX_PORT, first broker's port; the others follow),
  * --brokers (CKAFKA_SANDBOX_BROKERS), --protocol SASL_PLAINTEXT|PLAINTEXT (CKAFKA_SANDBOX_PROTOCOL),
- * --user name=password, repeatable (CKAFKA_SANDBOX_USERS, comma-separated), --data-dir (CKAFKA_SANDBOX_DATA).
+ * --user name=password, repeatable (CKAFKA_SANDBOX_USERS, comma-separated), --data-dir (CKAFKA_SANDBOX_DATA),
+ * --topic name:partitions, repeatable (CKAFKA_SANDBOX_TOPICS, comma-separated): more topics made at start,
+ * --refuse-topic-admin (CKAFKA_SANDBOX_REFUSE_TOPIC_ADMIN=1): CreateTopics and DeleteTopics answer
+ * POLICY_VIOLATION and nothing is auto-created, as on a CKafka instance whose topics are made in the console,
+ * --without-api Name, repeatable (CKAFKA_SANDBOX_WITHOUT_APIS, comma-separated): act as if that API were not implemented.
  */
-const HELP = `usage: npm run sandbox:broker -- [--port 9092] [--brokers 1] [--protocol SASL_PLAINTEXT|PLAINTEXT] [--user name=password ...] [--data-dir DIR]`;
+const HELP = `usage: npm run sandbox:broker -- [--port 9092] [--brokers 1] [--protocol SASL_PLAINTEXT|PLAINTEXT] [--user name=password ...] [--data-dir DIR]
+                                 [--topic name:partitions ...] [--refuse-topic-admin] [--without-api DeleteGroups ...]`;
 
 const DEMO_TOPICS = [
   { name: 'orders', partitions: 3 },
@@ -23,6 +28,9 @@ function options() {
       protocol: { type: 'string' },
       user: { type: 'string', multiple: true },
       'data-dir': { type: 'string' },
+      topic: { type: 'string', multiple: true },
+      'refuse-topic-admin': { type: 'boolean' },
+      'without-api': { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
   });
@@ -50,7 +58,10 @@ function options() {
     users[spec.slice(0, eq)] = spec.slice(eq + 1);
   }
   const ports = Array.from({ length: brokers }, (_, i) => (firstPort === 0 ? 0 : firstPort + i));
-  return { ports, protocol: protocol as ListenerProtocol, users, dataDir: values['data-dir'] ?? env.CKAFKA_SANDBOX_DATA };
+  const topics = parseTopicList((values.topic ?? [env.CKAFKA_SANDBOX_TOPICS ?? '']).join(','), '--topic');
+  const refuseTopicAdmin = values['refuse-topic-admin'] ?? env.CKAFKA_SANDBOX_REFUSE_TOPIC_ADMIN === '1';
+  const withoutApis = (values['without-api'] ?? (env.CKAFKA_SANDBOX_WITHOUT_APIS ?? '').split(',')).map((a) => a.trim()).filter((a) => a !== '');
+  return { ports, protocol: protocol as ListenerProtocol, users, dataDir: values['data-dir'] ?? env.CKAFKA_SANDBOX_DATA, topics, refuseTopicAdmin, withoutApis };
 }
 
 /** Seeds the demo topics with records the first time (a persisted sandbox keeps its own). */
@@ -82,11 +93,12 @@ async function seed(bootstrap: string, protocol: ListenerProtocol, user: string,
   await producer.disconnect();
 }
 
-/** Starts the brokers with the demo topics, seeded with demo records unless a persisted sandbox has its own. */
+/** Starts the brokers with the demo topics (and `options.topics`), seeding the demo records unless a persisted sandbox has its own. */
 export async function startSandboxBroker(options: BrokerOptions): Promise<LocalBroker> {
-  const broker = await startBroker({ ...options, topics: DEMO_TOPICS });
+  const broker = await startBroker({ ...options, topics: [...DEMO_TOPICS, ...(options.topics ?? []).filter((t) => !DEMO_TOPICS.some((d) => d.name === t.name))] });
   const [user, password] = Object.entries(broker.users)[0] ?? ['', ''];
-  const empty = broker.cluster.topics.all().every((t) => t.partitions.every((p) => p.nextOffset === 0));
+  const demo = broker.cluster.topics.all().filter((t) => DEMO_TOPICS.some((d) => d.name === t.name));
+  const empty = demo.every((t) => t.partitions.every((p) => p.nextOffset === 0));
   if (empty) {
     await seed(broker.bootstrap, broker.protocol, user, password);
   }
@@ -107,6 +119,12 @@ async function main(): Promise<void> {
   }
   console.log(`  topics            : ${broker.cluster.topics.all().map((t) => `${t.name} (${t.partitions.length})`).join(', ')}`);
   console.log(`  data              : ${opts.dataDir ?? 'in memory'}`);
+  if (opts.refuseTopicAdmin) {
+    console.log('  topic admin       : refused (CreateTopics and DeleteTopics answer POLICY_VIOLATION; no auto-creation)');
+  }
+  if (opts.withoutApis.length > 0) {
+    console.log(`  not implemented   : ${opts.withoutApis.join(', ')}`);
+  }
   console.log('');
   stopOnSignals(() => broker.stop());
 }

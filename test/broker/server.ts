@@ -138,10 +138,11 @@ export class BrokerServer {
       const apiKey = r.int16();
       const version = r.int16();
       const correlationId = r.int32();
-      const api = API_BY_KEY.get(apiKey);
+      const known = API_BY_KEY.get(apiKey);
+      const api = known && !this.cluster.options.withoutApis.includes(known.name) ? known : undefined;
       if (api && api.key === 18 && version > api.max) {
         // ApiVersions at a version we do not speak: answer in v0 form so the client retries lower.
-        return respond(socket, correlationId, unsupportedApiVersions());
+        return respond(socket, correlationId, unsupportedApiVersions(this.cluster.options.withoutApis));
       }
       if (!api || version < api.min || version > api.max) {
         this.cluster.log(`broker ${this.node.id}: unsupported request api=${apiKey} v${version} from ${conn.remote}; closing the connection as Kafka does`);

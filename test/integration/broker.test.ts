@@ -5,11 +5,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { CompressionTypes } from 'kafkajs';
 import { startBroker } from '../broker';
-import { external, kafkaFor, Target, waitUntil } from './env';
+import { kafkaErrorType } from '../../src/kafka/errors';
+import { kafkaFor, localSuite, Target, waitUntil } from './env';
 import { kcat, kcatConnection } from './kcat';
 
-/** Local-broker features that have no meaning against an external cluster. */
-(external ? describe.skip : describe)('local broker options', function () {
+localSuite('local broker options', 'tests the local broker itself', function () {
   it('serves PLAINTEXT listeners, gzip batches and headers to kafkajs and kcat', async () => {
     const local = await startBroker({ protocol: 'PLAINTEXT', topics: [{ name: 'plain', partitions: 1 }] });
     const target: Target = { bootstrap: local.bootstrap, protocol: 'PLAINTEXT', mechanism: 'PLAIN', username: '', password: '', local };
@@ -118,6 +118,73 @@ import { kcat, kcatConnection } from './kcat';
     }
     assert.strictEqual(await exited, 0);
     assert.match(out, /stopping the sandbox/);
+  });
+
+  it('refuses topic admin as a console-only CKafka would: CreateTopics and DeleteTopics answer POLICY_VIOLATION, nothing is auto-created', async () => {
+    const local = await startBroker({ refuseTopicAdmin: true, autoCreateTopics: true, topics: [{ name: 'made-in-console', partitions: 3 }] });
+    const target: Target = { bootstrap: local.bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', ...userOf(local.users), local };
+    const admin = kafkaFor(target, { retry: { retries: 0 } }).admin();
+    await admin.connect();
+    try {
+      const started = Date.now();
+      await assert.rejects(admin.createTopics({ topics: [{ topic: 'made-by-client', numPartitions: 1 }] }), (e) => kafkaErrorType(e) === 'POLICY_VIOLATION');
+      await assert.rejects(admin.deleteTopics({ topics: ['made-in-console'] }), (e) => kafkaErrorType(e) === 'POLICY_VIOLATION');
+      assert.ok(Date.now() - started < 5000, `refused after ${Date.now() - started} ms`);
+      const producer = kafkaFor(target, { retry: { retries: 1, initialRetryTime: 50 } }).producer({ allowAutoTopicCreation: true });
+      await producer.connect();
+      await assert.rejects(producer.send({ topic: 'auto-created', messages: [{ value: 'x' }] }), (e) => kafkaErrorType(e) === 'UNKNOWN_TOPIC_OR_PARTITION');
+      await producer.send({ topic: 'made-in-console', messages: [{ value: 'kept', partition: 2 }] });
+      await producer.disconnect();
+      assert.deepStrictEqual((await admin.listTopics()).sort(), ['made-in-console']);
+      assert.strictEqual((await admin.fetchTopicMetadata({ topics: ['made-in-console'] })).topics[0].partitions.length, 3);
+    } finally {
+      await admin.disconnect();
+      await local.stop();
+    }
+  });
+
+  it('npm run sandbox:broker -- --topic name:partitions --refuse-topic-admin makes the topics at start and refuses topic admin', async () => {
+    const args = ['--port', '0', '--brokers', '2', '--topic', 'pool-a:3', '--topic', 'pool-b:1', '--refuse-topic-admin', '--without-api', 'DeleteGroups'];
+    const sandbox = spawn(process.execPath, [path.join(__dirname, '..', 'broker', 'sandbox.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    sandbox.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    sandbox.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => sandbox.on('exit', (code) => resolve(code)));
+    try {
+      await waitUntil(() => /user \/ password/.test(out), 'the broker prints its address', 20_000);
+      assert.match(out, /topic admin {7}: refused/);
+      assert.match(out, /not implemented {3}: DeleteGroups/);
+      const bootstrap = /bootstrap servers : (\S+)/.exec(out)?.[1] as string;
+      const [, username, password] = /user \/ password {3}: (\S+) \/ (\S+)/.exec(out) ?? [];
+      const target: Target = { bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', username, password };
+      const { code, stdout, stderr } = await kcat(target, ['-L', '-J']);
+      assert.strictEqual(code, 0, stderr);
+      const topics = (JSON.parse(stdout) as { topics: { topic: string; partitions: unknown[] }[] }).topics.map((t) => [t.topic, t.partitions.length]).sort();
+      assert.deepStrictEqual(topics, [
+        ['events', 1],
+        ['orders', 3],
+        ['pool-a', 3],
+        ['pool-b', 1],
+      ]);
+      const admin = kafkaFor(target, { retry: { retries: 0 } }).admin();
+      await admin.connect();
+      await assert.rejects(admin.createTopics({ topics: [{ topic: 'pool-c', numPartitions: 1 }] }), (e) => kafkaErrorType(e) === 'POLICY_VIOLATION');
+      await assert.rejects(admin.deleteGroups(['any-group']), (e: Error) => e.name === 'KafkaJSServerDoesNotSupportApiKey', 'DeleteGroups is not advertised');
+      await admin.disconnect();
+    } finally {
+      sandbox.kill('SIGINT');
+    }
+    assert.strictEqual(await exited, 0);
+  });
+
+  it('refuses to start with an API name it does not know, or a malformed --topic', async () => {
+    await assert.rejects(startBroker({ withoutApis: ['DeleteGroup'] }), /no API named DeleteGroup/);
+    const bad = spawn(process.execPath, [path.join(__dirname, '..', 'broker', 'sandbox.js'), '--port', '0', '--topic', 'pool-a'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    bad.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => bad.on('exit', (c) => resolve(c)));
+    assert.strictEqual(code, 1);
+    assert.match(err, /--topic: "pool-a" is not name:partitions/);
   });
 });
 

@@ -7,7 +7,7 @@ import { ConsumerSession, ephemeralGroupId } from '../../src/kafka/consume';
 import { kafkajs } from '../../src/kafka/lib';
 import { parseLines } from '../../src/kafka/produce/records';
 import { createProducer, sendRecords, topicFacts } from '../../src/kafka/produce/send';
-import { startTarget, Target, uniqueTopic, waitUntil } from './env';
+import { localOnly, startTarget, takeTopic, Target, waitUntil } from './env';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -38,20 +38,13 @@ describe('clean shutdown of consumers and producers', function () {
   before(async () => {
     target = await startTarget({ brokers: 2, groupInitialRebalanceDelayMs: 0 });
   });
-  after(async () => target.local?.stop());
+  after(async () => target?.local?.stop());
 
   it(`${CYCLES} start/stop cycles of a producer and an ephemeral consumer leave no socket, timer, group or memory behind`, async function () {
-    const local = target.local;
-    if (!local) {
-      this.skip();
-    }
+    const local = localOnly(this, target, "counts the local broker's open connections");
     const settings: ClusterSettings = { id: 'c', name: 'c', bootstrapServers: target.bootstrap, securityProtocol: target.protocol, saslMechanism: target.mechanism, username: target.username };
     const config = kafkaConfig(settings, target.password);
-    const topic = uniqueTopic('cleanup');
-    const setup = new (kafkajs().Kafka)(config).admin();
-    await setup.connect();
-    await setup.createTopics({ topics: [{ topic, numPartitions: 2 }] });
-    await setup.disconnect();
+    const topic = (await takeTopic(target, 'cleanup', 2)).name;
     await waitUntil(() => local.openConnections().every((n) => n === 0), 'the set-up connections closed');
 
     const cycle = async (n: number): Promise<string[]> => {

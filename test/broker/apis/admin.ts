@@ -3,6 +3,9 @@ import { Writer } from '../protocol/writer';
 import { TOPIC_NAME } from '../state/topics';
 import { Api } from './api';
 
+/** What CreateTopics says when topics may only be made in the console (the `refuseTopicAdmin` option). */
+const TOPIC_ADMIN_REFUSED = 'Topics are created and deleted in the CKafka console on this cluster, not through the admin API.';
+
 export const createTopics: Api = {
   key: 19,
   name: 'CreateTopics',
@@ -24,6 +27,9 @@ export const createTopics: Api = {
       const fail = (error: number, message: string) => ({ name: t.name, error, message });
       if (injected !== undefined) {
         return fail(injected, 'injected failure');
+      }
+      if (cluster.options.refuseTopicAdmin) {
+        return fail(ErrorCode.POLICY_VIOLATION, TOPIC_ADMIN_REFUSED);
       }
       if (!cluster.auth.canWrite(conn.principal, t.name)) {
         return fail(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.');
@@ -76,6 +82,9 @@ export const deleteTopics: Api = {
     const results = names.map((name) => {
       if (injected !== undefined) {
         return { name, error: injected };
+      }
+      if (cluster.options.refuseTopicAdmin) {
+        return { name, error: ErrorCode.POLICY_VIOLATION };
       }
       if (!cluster.auth.canWrite(conn.principal, name)) {
         return { name, error: ErrorCode.TOPIC_AUTHORIZATION_FAILED };

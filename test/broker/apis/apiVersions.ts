@@ -5,8 +5,11 @@ import { Api } from './api';
 /** The table every ApiVersions response carries; filled in by apis/index.ts. */
 export const advertised: Api[] = [];
 
-function versionsTable(w: Writer): Writer {
-  return w.array(advertised, (w, api) => w.int16(api.key).int16(api.min).int16(api.max));
+function versionsTable(w: Writer, without: string[]): Writer {
+  return w.array(
+    advertised.filter((api) => !without.includes(api.name)),
+    (w, api) => w.int16(api.key).int16(api.min).int16(api.max),
+  );
 }
 
 export const apiVersions: Api = {
@@ -17,7 +20,7 @@ export const apiVersions: Api = {
   beforeAuth: true,
   handle: (ctx) => {
     const w = new Writer().int16(ErrorCode.NONE);
-    versionsTable(w);
+    versionsTable(w, ctx.cluster.options.withoutApis);
     if (ctx.version >= 1) {
       w.int32(0);
     }
@@ -26,6 +29,6 @@ export const apiVersions: Api = {
 };
 
 /** The answer to an ApiVersions version we do not speak: v0 form, UNSUPPORTED_VERSION, and our table. */
-export function unsupportedApiVersions(): Buffer {
-  return versionsTable(new Writer().int16(ErrorCode.UNSUPPORTED_VERSION)).done();
+export function unsupportedApiVersions(without: string[]): Buffer {
+  return versionsTable(new Writer().int16(ErrorCode.UNSUPPORTED_VERSION), without).done();
 }

@@ -22,6 +22,13 @@ export interface ClusterOptions {
   /** Largest record batch a producer may send, in bytes (CKafka's default: 1 MiB). */
   maxMessageBytes: number;
   autoCreateTopics: boolean;
+  /**
+   * Topics are made in a console only, as CKafka intends: CreateTopics and DeleteTopics answer
+   * POLICY_VIOLATION, and nothing is auto-created (whatever autoCreateTopics says).
+   */
+  refuseTopicAdmin: boolean;
+  /** APIs this broker acts as if it did not implement (by name, e.g. 'DeleteGroups'): not advertised, and a request for one closes the connection. */
+  withoutApis: string[];
   /** Where topics and committed offsets persist across restarts; in memory only when unset. */
   dataDir?: string;
   /** How long a new group waits for more members before its first rebalance completes. */
@@ -45,7 +52,9 @@ export function resolveOptions(partial: Partial<ClusterOptions>): ClusterOptions
     acls: partial.acls ?? {},
     topics: partial.topics ?? [],
     maxMessageBytes: partial.maxMessageBytes ?? 1024 * 1024,
-    autoCreateTopics: partial.autoCreateTopics ?? false,
+    autoCreateTopics: !partial.refuseTopicAdmin && (partial.autoCreateTopics ?? false),
+    refuseTopicAdmin: partial.refuseTopicAdmin ?? false,
+    withoutApis: partial.withoutApis ?? [],
     dataDir: partial.dataDir,
     groupInitialRebalanceDelayMs: partial.groupInitialRebalanceDelayMs ?? 0,
     clusterId: partial.clusterId ?? `ckafka-local-${randomBytes(4).toString('hex')}`,

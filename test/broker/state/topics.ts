@@ -25,6 +25,33 @@ export class Topic {
 
 export const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 
+/**
+ * Parses a topic list `name:partitions,name:partitions,…` (the sandbox's --topic and the tests'
+ * KAFKA_TEST_TOPICS); `what` names the source in errors. Spaces around entries are ignored.
+ */
+export function parseTopicList(spec: string, what: string): { name: string; partitions: number }[] {
+  const topics: { name: string; partitions: number }[] = [];
+  for (const entry of spec.split(',').map((e) => e.trim())) {
+    if (entry === '') {
+      continue;
+    }
+    const colon = entry.lastIndexOf(':');
+    const name = colon < 0 ? entry : entry.slice(0, colon);
+    const count = colon < 0 ? '' : entry.slice(colon + 1);
+    if (!/^[1-9][0-9]{0,4}$/.test(count)) {
+      throw new Error(`${what}: "${entry}" is not name:partitions (partitions a whole number from 1)`);
+    }
+    if (!TOPIC_NAME.test(name) || name === '.' || name === '..') {
+      throw new Error(`${what}: "${name}" is not a legal topic name (letters, digits, ".", "_", "-")`);
+    }
+    if (topics.some((t) => t.name === name)) {
+      throw new Error(`${what}: topic "${name}" is listed twice`);
+    }
+    topics.push({ name, partitions: Number(count) });
+  }
+  return topics;
+}
+
 /** Every topic of the cluster, with optional persistence to a directory. */
 export class Topics {
   private readonly byName = new Map<string, Topic>();
