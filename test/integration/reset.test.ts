@@ -7,7 +7,7 @@ import { loadGroup } from '../../src/kafka/metadata';
 import { ActiveMembersError, committedOffsets, loadResetState, timeOffsets, UnknownGroupError, writePlan } from '../../src/kafka/reset/apply';
 import { planReset } from '../../src/kafka/reset/plan';
 import { classifyError } from '../../src/kafka/errors';
-import { kafkaFor, localOnly, startTarget, Target, uniqueTopic } from './env';
+import { kafkaFor, localOnly, localSuite, startTarget, Target, uniqueTopic } from './env';
 import { kcat, kcatConnection } from './kcat';
 
 /**
@@ -19,7 +19,8 @@ const OFFSET_COMMIT = 8;
 const LIMITED = 'ckafka-sandbox#limited';
 const T0 = Date.UTC(2026, 10, 24, 8, 0, 0);
 
-describe('reset group offsets (src/kafka/reset) against the broker', function () {
+// The plans are checked against exact offsets of topics made with known record counts.
+localSuite('reset group offsets (src/kafka/reset) against the broker', 'creates topics with exact record counts per partition', function () {
   this.timeout(60_000);
   let target: Target;
   let kafka: Kafka;
