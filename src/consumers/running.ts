@@ -80,9 +80,18 @@ export class RunningConsumer {
     this.channel = vscode.window.createOutputChannel(this.channelName);
     this.buffer = new OutputBuffer(new ChannelSink(this.channel), {
       maxLines: settings.maxLines,
-      droppedNote: (dropped) => this.note(vscode.l10n.t('{0} older lines were dropped to keep this channel within ckafka.consumer.maxLines ({1}).', dropped, this.maxLines)),
+      maxBytes: settings.maxBytes,
+      droppedNote: (dropped) =>
+        this.note(
+          vscode.l10n.t(
+            '{0} older lines were dropped to keep this channel within ckafka.consumer.maxLines ({1} lines) and ckafka.consumer.maxBytes ({2} bytes).',
+            dropped,
+            this.limits.maxLines,
+            this.limits.maxBytes,
+          ),
+        ),
     });
-    this.maxLines = settings.maxLines;
+    this.limits = { maxLines: settings.maxLines, maxBytes: settings.maxBytes };
     this.printer = new RecordPrinter(this.buffer, settings.format);
     this.session = new ConsumerSession(config, {
       topic: target.topic,
@@ -94,7 +103,7 @@ export class RunningConsumer {
     });
   }
 
-  private maxLines: number;
+  private limits: { maxLines: number; maxBytes: number };
 
   get cluster(): ClusterSettings {
     return this.target.cluster;
@@ -129,8 +138,8 @@ export class RunningConsumer {
 
   applySettings(settings: ConsumerSettings): void {
     this.printer.setFormat(settings.format);
-    this.buffer.setMaxLines(settings.maxLines);
-    this.maxLines = settings.maxLines;
+    this.limits = { maxLines: settings.maxLines, maxBytes: settings.maxBytes };
+    this.buffer.setLimits(this.limits);
   }
 
   /** Shows the channel, starts the session and resolves once the group is joined; rejects with its failure. */
