@@ -1,8 +1,8 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import * as vscode from 'vscode';
 import { ClusterSettings, DEFAULT_TIMEOUTS, kafkaConfig, usesSasl } from '../kafka/cluster';
 import { kafkajs } from '../kafka/lib';
-import { createProducer } from '../kafka/produce/send';
+import { ClusterProducer } from '../kafka/produce/producer';
 import { ClusterStore } from './store';
 
 export type ClusterStatus = 'idle' | 'connected' | 'error';
@@ -10,7 +10,7 @@ export type ClusterStatus = 'idle' | 'connected' | 'error';
 interface Entry {
   kafka: Kafka;
   admin?: Promise<Admin>;
-  producer?: Promise<Producer>;
+  producer?: Promise<ClusterProducer>;
 }
 
 /**
@@ -79,12 +79,12 @@ export class Connections implements vscode.Disposable {
     return entry.admin;
   }
 
-  /** A connected producer for the cluster (acks=all, idempotent, never creating topics), kept for later sends. */
-  async producer(cluster: ClusterSettings): Promise<Producer> {
+  /** A connected producer for the cluster (acks=all, idempotent where the cluster allows; see ClusterProducer), kept for later sends. */
+  async producer(cluster: ClusterSettings): Promise<ClusterProducer> {
     const kafka = await this.kafka(cluster);
     const entry = this.entries.get(cluster.id) as Entry;
     if (!entry.producer) {
-      const producer = createProducer(kafka);
+      const producer = new ClusterProducer(kafka);
       entry.producer = producer.connect().then(
         () => producer,
         (error: unknown) => {

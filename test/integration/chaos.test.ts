@@ -4,7 +4,8 @@ import { ClusterSettings, kafkaConfig } from '../../src/kafka/cluster';
 import { ConsumerSession } from '../../src/kafka/consume';
 import { kafkajs } from '../../src/kafka/lib';
 import { parseLines } from '../../src/kafka/produce/records';
-import { createProducer, ProduceReport, sendRecords, topicFacts } from '../../src/kafka/produce/send';
+import { ProduceReport, sendRecords, topicFacts } from '../../src/kafka/produce/send';
+import { ClusterProducer } from '../../src/kafka/produce/producer';
 import { startTarget, Target, uniqueTopic, waitUntil } from './env';
 
 /**
@@ -119,7 +120,7 @@ describe('chaos round trip: produce and consume while brokers restart and connec
     })();
 
     // The producer: each selection goes through parseLines → topicFacts → sendRecords; unacknowledged lines again.
-    const producer = createProducer(kafka);
+    const producer = new ClusterProducer(kafka);
     await producer.connect();
     const reports: ProduceReport[] = [];
     let acknowledged = 0;
