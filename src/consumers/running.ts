@@ -19,6 +19,8 @@ export interface ConsumerTarget {
   groupId: string;
   /** Deleted when the consumer stops; a named group keeps its committed offsets. */
   ephemeral: boolean;
+  /** Where `from` was resolved to beforehand, per partition (a named group's move, as confirmed). */
+  startAt?: ReadonlyMap<number, number>;
 }
 
 /** How a running consumer tells the registry about itself. */
@@ -98,6 +100,7 @@ export class RunningConsumer {
       groupId: target.groupId,
       ephemeral: target.ephemeral,
       from: target.from,
+      startAt: target.startAt,
       onBatch: this.printer.onBatch,
       onEvent: (event) => this.onEvent(event),
     });
