@@ -85,10 +85,13 @@ export class Ctx {
     return vscode.window.showInformationMessage(message, ...items);
   }
 
-  /** A short confirmation in the status bar, kept for tests like the notifications. */
+  /**
+   * A short confirmation in the status bar, kept for tests like the notifications. It hides itself after
+   * 10 s, so it is not tied to the extension's lifetime (that kept one disposable per message forever).
+   */
   showStatus(message: string): void {
     this.remember(message);
-    this.own(vscode.window.setStatusBarMessage(`$(check) ${message}`, 10_000));
+    vscode.window.setStatusBarMessage(`$(check) ${message}`, 10_000);
   }
 
   /** Notes that a QuickPick with this placeholder is about to be shown. */
