@@ -1,4 +1,5 @@
-import { createProducer, sendRecords, topicFacts } from '../src/kafka/produce/send';
+import { sendRecords, topicFacts } from '../src/kafka/produce/send';
+import { ClusterProducer } from '../src/kafka/produce/producer';
 import { parseRecord } from '../src/kafka/produce/records';
 import { kafkaFor, Target } from '../test/integration/env';
 import { describe, Figure, median, runAlone } from './common';
@@ -17,7 +18,7 @@ export async function benchSingleProduce(target: Target, rounds = 3): Promise<Fi
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
-  const ours = createProducer(kafka);
+  const ours = new ClusterProducer(kafka);
   const plain = kafka.producer({ allowAutoTopicCreation: false });
   await Promise.all([ours.connect(), plain.connect()]);
   const figure: Figure = { name: 'produce one message, send to ack', unit: 'ms', ours: [], reference: [], better: 'lower' };

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { Compression } from '../src/kafka/codecs';
-import { createProducer, sendRecords, topicFacts } from '../src/kafka/produce/send';
+import { sendRecords, topicFacts } from '../src/kafka/produce/send';
+import { ClusterProducer } from '../src/kafka/produce/producer';
 import { parseLines } from '../src/kafka/produce/records';
 import { kafkaFor, Target } from '../test/integration/env';
 import { describe, Figure, kcatOrThrow, seconds, runAlone } from './common';
@@ -21,7 +22,7 @@ export async function benchProduce(target: Target, rounds = ROUNDS, compression:
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
-  const producer = createProducer(kafka);
+  const producer = new ClusterProducer(kafka);
   await producer.connect();
   const with_ = compression === 'none' ? '' : `, ${compression}`;
   const figure: Figure = { name: `produce 100,000 × 100 B${with_}`, unit: 'records/s', ours: [], reference: [], better: 'higher' };

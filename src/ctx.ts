@@ -73,7 +73,7 @@ export class Ctx {
     return vscode.window.showInformationMessage(message, ...items);
   }
 
-  /** A short confirmation in the status bar; it disposes itself after 10 s. */
+  /** A short confirmation in the status bar. It hides itself after 10 s, so it is not tied to the extension's lifetime. */
   showStatus(message: string): void {
     vscode.window.setStatusBarMessage(`$(check) ${message}`, 10_000);
   }

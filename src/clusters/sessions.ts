@@ -1,8 +1,8 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import * as vscode from 'vscode';
 import { ClusterSettings, DEFAULT_TIMEOUTS, kafkaConfig, usesSasl } from '../kafka/cluster';
 import { kafkajs } from '../kafka/lib';
-import { createProducer } from '../kafka/produce/send';
+import { ClusterProducer } from '../kafka/produce/producer';
 import { ClusterStore } from './store';
 
 export type ClusterStatus = 'idle' | 'connected' | 'error';
@@ -46,7 +46,7 @@ export class ClusterSession {
   private passwordLookup: Promise<string> | undefined;
   private kafkaClient: Promise<Kafka> | undefined;
   private adminClient: Promise<Admin> | undefined;
-  private producerClient: Promise<Producer> | undefined;
+  private producerClient: Promise<ClusterProducer> | undefined;
   private statusValue: ClusterStatus = 'idle';
   private closed = false;
 
@@ -115,8 +115,8 @@ export class ClusterSession {
     return this.fresh(() => (this.adminClient ??= this.connect('admin')));
   }
 
-  /** A connected producer (acks=all, idempotent, never creating topics) for the current settings. */
-  producer(): Promise<Producer> {
+  /** A connected producer (acks=all, idempotent where the cluster allows; see ClusterProducer) for the current settings. */
+  producer(): Promise<ClusterProducer> {
     return this.fresh(() => (this.producerClient ??= this.connect('producer')));
   }
 
@@ -135,11 +135,11 @@ export class ClusterSession {
   }
 
   private async connect(kind: 'admin'): Promise<Admin>;
-  private async connect(kind: 'producer'): Promise<Producer>;
-  private async connect(kind: 'admin' | 'producer'): Promise<Admin | Producer> {
+  private async connect(kind: 'producer'): Promise<ClusterProducer>;
+  private async connect(kind: 'admin' | 'producer'): Promise<Admin | ClusterProducer> {
     const generation = this.generation;
     const kafka = await this.kafka();
-    const client = kind === 'admin' ? kafka.admin() : createProducer(kafka);
+    const client = kind === 'admin' ? kafka.admin() : new ClusterProducer(kafka);
     try {
       await client.connect();
     } catch (error) {
@@ -229,7 +229,7 @@ export class ClusterSessions implements vscode.Disposable {
     return this.session(cluster).admin();
   }
 
-  producer(cluster: ClusterSettings): Promise<Producer> {
+  producer(cluster: ClusterSettings): Promise<ClusterProducer> {
     return this.session(cluster).producer();
   }
 

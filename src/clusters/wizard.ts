@@ -54,7 +54,8 @@ export async function askClusterAnswers(title: string, initial: Partial<ClusterA
     if (value === BACK || value === undefined) {
       return value;
     }
-    a[key] = value.trim();
+    // A password is kept exactly as typed: spaces at either end are part of it.
+    a[key] = key === 'password' ? value : value.trim();
     return 'next' as const;
   };
   const sasl = () => a.securityProtocol !== 'PLAINTEXT';

@@ -3,6 +3,7 @@ import { resolveTopic, TopicArg, TopicTarget } from '../clusters/target';
 import { recordErrorMessage } from '../clusters/validation';
 import type { Ctx } from '../ctx';
 import { canCompressZstd, Compression, COMPRESSIONS } from '../kafka/codecs';
+import { IDEMPOTENCE, Idempotence, IdempotenceRefusedError, ProducerMode } from '../kafka/produce/producer';
 import { OutgoingRecord, parseLines, parseRecord, ParseOptions, ProduceFormat, RecordError } from '../kafka/produce/records';
 import { lineRanges, ProduceReport, sendRecords, topicFacts, UnknownTopicError } from '../kafka/produce/send';
 import { adminFailure } from '../hints';
@@ -135,16 +136,45 @@ function compressionSetting(ctx: Ctx): Compression | undefined {
   return compression;
 }
 
+/** `ckafka.produce.idempotent`, checked like the compression: an unknown value is an error, never a weaker choice. */
+function idempotenceSetting(ctx: Ctx): Idempotence | undefined {
+  const value = vscode.workspace.getConfiguration('ckafka.produce').get<string>('idempotent', 'auto');
+  const idempotence = IDEMPOTENCE.find((i) => i === String(value).toLowerCase());
+  if (!idempotence) {
+    void ctx.showError(vscode.l10n.t('The setting ckafka.produce.idempotent has the unknown value "{0}"; use auto, always or never. Nothing was sent.', String(value)));
+  }
+  return idempotence;
+}
+
+/** Says once per cluster what sending without idempotence means, when `auto` fell back to it. */
+function noticeFallback(ctx: Ctx, clusterName: string, refusal: string): void {
+  ctx.log.warn(`produce to ${clusterName}: InitProducerId refused (${refusal}); sending with acks=all without idempotence`);
+  void ctx.showWarning(
+    vscode.l10n.t(
+      '{0} does not allow an idempotent producer (InitProducerId was refused: {1}). Messages to it are sent with acks=all but without idempotence: when an acknowledgement is lost and the send is retried, a message may be written twice. To send idempotently, allow the user IdempotentWrite under ACL 策略管理; to send this way without this notice, set ckafka.produce.idempotent to never.',
+      clusterName,
+      refusal,
+    ),
+  );
+}
+
 async function send(ctx: Ctx, target: TopicTarget, records: OutgoingRecord[]): Promise<ProduceReport | undefined> {
   const { cluster, topic } = target;
   const where = `${cluster.name}/${topic}`;
   const compression = compressionSetting(ctx);
-  if (!compression) {
+  const idempotence = idempotenceSetting(ctx);
+  if (!compression || !idempotence) {
     return undefined;
   }
   let report: ProduceReport;
+  let mode: ProducerMode;
   try {
     const [admin, producer] = await Promise.all([ctx.sessions.admin(cluster), ctx.sessions.producer(cluster)]);
+    mode = await producer.use(idempotence);
+    const refusal = producer.takeFallbackNotice();
+    if (refusal !== undefined) {
+      noticeFallback(ctx, cluster.name, refusal);
+    }
     const facts = await topicFacts(admin, topic);
     if (facts.limitAssumed) {
       ctx.log.warn(`produce to ${where}: could not read max.message.bytes, assuming ${facts.maxMessageBytes} bytes`);
@@ -170,7 +200,7 @@ async function send(ctx: Ctx, target: TopicTarget, records: OutgoingRecord[]): P
   } catch (error) {
     return failedBeforeSending(ctx, where, error);
   }
-  announce(ctx, where, report);
+  announce(ctx, where, mode, report);
   return report;
 }
 
@@ -180,6 +210,17 @@ function failedBeforeSending(ctx: Ctx, where: string, error: unknown): undefined
   }
   if (error instanceof RecordError) {
     void ctx.showError(vscode.l10n.t('{0} Nothing was sent.', recordErrorMessage(error)));
+    return undefined;
+  }
+  if (error instanceof IdempotenceRefusedError) {
+    ctx.log.error(`produce to ${where}: InitProducerId refused (${error.refusal}) and ckafka.produce.idempotent is "always"; nothing sent`);
+    void ctx.showError(
+      vscode.l10n.t(
+        'Could not send to {0}: the cluster refused an idempotent producer (InitProducerId: {1}), and ckafka.produce.idempotent is "always". Allow the user IdempotentWrite under ACL 策略管理, or set ckafka.produce.idempotent to auto. Nothing was sent.',
+        where,
+        error.refusal,
+      ),
+    );
     return undefined;
   }
   if (error instanceof UnknownTopicError) {
@@ -194,9 +235,10 @@ function failedBeforeSending(ctx: Ctx, where: string, error: unknown): undefined
 }
 
 /** One log line always; a status-bar message for one acknowledged message, a notification otherwise. */
-function announce(ctx: Ctx, where: string, report: ProduceReport): void {
+function announce(ctx: Ctx, where: string, mode: ProducerMode, report: ProduceReport): void {
   const offsets = report.partitions.map((p) => (p.count === 1 ? `p${p.partition}@${p.firstOffset}` : `p${p.partition}@${p.firstOffset}-${p.lastOffset}`)).join(' ');
-  ctx.log.info(`produce to ${where}: ${report.acknowledged} of ${report.total} acknowledged ${offsets}`.trim());
+  const how = mode.idempotent ? 'idempotent' : 'not idempotent';
+  ctx.log.info(`produce to ${where} (${how}): ${report.acknowledged} of ${report.total} acknowledged ${offsets}`.trim());
   for (const failed of report.unacknowledged) {
     const why = failed.error === undefined ? 'cancelled' : adminFailure(failed.error).detail;
     ctx.log.error(`produce to ${where}: partition ${failed.partition}: ${failed.lines.length} not acknowledged (lines ${lineRanges(failed.lines)}): ${why}`);

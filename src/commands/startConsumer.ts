@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { TopicArg, resolveTopic } from '../clusters/target';
+import { TopicArg, TopicTarget, resolveTopic } from '../clusters/target';
 import { validationMessage } from '../clusters/validation';
-import { failureText } from '../consumers/running';
+import { describePosition, failureText } from '../consumers/running';
 import type { Ctx } from '../ctx';
 import { ConsumeError } from '../kafka/consume';
 import { classifyError } from '../kafka/errors';
+import { GroupMove, movesGroup, planGroupMove } from '../kafka/groupMove';
 import { parseOffsetSpec, parseTimestamp, StartPosition, startPositionFrom, StartPositionArg } from '../kafka/position';
 import { ValidationError } from '../kafka/validation';
 
@@ -52,13 +53,71 @@ export const startConsumer =
     if (!from || !group) {
       return undefined;
     }
+    let startAt: ReadonlyMap<number, number> | undefined;
+    if (!group.ephemeral && movesGroup(from)) {
+      try {
+        startAt = await confirmGroupMove(ctx, target, group.groupId, from);
+      } catch (error) {
+        return refuse(ctx, target.topic, error);
+      }
+      if (!startAt) {
+        return undefined;
+      }
+    }
     try {
-      const consumer = await ctx.consumers.start({ cluster: target.cluster, topic: target.topic, from, ...group });
+      const consumer = await ctx.consumers.start({ cluster: target.cluster, topic: target.topic, from, ...group, ...(startAt ? { startAt } : {}) });
       return consumer.id;
     } catch (error) {
       return refuse(ctx, target.topic, error);
     }
   };
+
+/** Partitions listed one per line in the confirmation; more are counted. */
+const MAX_LISTED_PARTITIONS = 20;
+
+/**
+ * Before a named group is moved to an offset or a time: refuses while the group has active members,
+ * naming them; otherwise asks, in a modal listing each partition's committed → new offset. Resolves with
+ * the confirmed offsets, or undefined when refused or cancelled (nothing has been committed then).
+ */
+async function confirmGroupMove(ctx: Ctx, target: TopicTarget, groupId: string, from: StartPosition): Promise<ReadonlyMap<number, number> | undefined> {
+  const { cluster, topic } = target;
+  const plan = await planGroupMove(await ctx.sessions.admin(cluster), groupId, topic, from);
+  if (plan.activeMembers.length > 0) {
+    refuseActiveGroup(ctx, plan);
+    return undefined;
+  }
+  const listed = plan.partitions.slice(0, MAX_LISTED_PARTITIONS).map((p) => vscode.l10n.t('Partition {0}: {1} → {2}', p.partition, p.committed ?? vscode.l10n.t('none'), p.target));
+  if (plan.partitions.length > MAX_LISTED_PARTITIONS) {
+    listed.push(vscode.l10n.t('… and {0} more partitions', plan.partitions.length - MAX_LISTED_PARTITIONS));
+  }
+  const move = vscode.l10n.t('Move Group');
+  const detail = [
+    vscode.l10n.t('Its committed offsets (位点) on topic {0} are replaced as soon as the consumer starts; an application reading as this group later goes on from the new offsets.', topic),
+    '',
+    ...listed,
+  ].join('\n');
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Move consumer group {0} to {1}?', groupId, describePosition(from)), { modal: true, detail }, move);
+  if (answer !== move) {
+    ctx.log.info(`start consumer on "${topic}": moving group "${groupId}" cancelled; nothing committed`);
+    return undefined;
+  }
+  ctx.log.info(`start consumer on "${topic}": moving group "${groupId}": ${plan.partitions.map((p) => `p${p.partition} ${p.committed ?? 'none'}->${p.target}`).join(', ')}`);
+  return new Map(plan.partitions.map((p) => [p.partition, p.target]));
+}
+
+function refuseActiveGroup(ctx: Ctx, plan: GroupMove): void {
+  const members = plan.activeMembers.map((m) => vscode.l10n.t('{0} on {1}', m.clientId, m.clientHost)).join(', ');
+  ctx.log.warn(`start consumer on "${plan.topic}": group "${plan.groupId}" is ${plan.state} with ${plan.activeMembers.length} member(s) (${plan.activeMembers.map((m) => `${m.clientId} ${m.clientHost}`).join(', ')}); not moved`);
+  void ctx.showError(
+    vscode.l10n.t(
+      'Consumer group {0} is in use by {1} consumer(s): {2}. Moving it now would change the position they read from, so nothing was changed. Stop those consumers first, or read from that position with an ephemeral group, which leaves {0} where it is.',
+      plan.groupId,
+      plan.activeMembers.length,
+      members,
+    ),
+  );
+}
 
 /** Reports why the consumer could not start, with the console hint; the detail goes to the log. */
 function refuse(ctx: Ctx, topic: string, error: unknown): undefined {

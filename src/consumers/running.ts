@@ -19,6 +19,8 @@ export interface ConsumerTarget {
   groupId: string;
   /** Deleted when the consumer stops; a named group keeps its committed offsets. */
   ephemeral: boolean;
+  /** Where `from` was resolved to beforehand, per partition (a named group's move, as confirmed). */
+  startAt?: ReadonlyMap<number, number>;
 }
 
 /** How a running consumer tells the registry about itself. */
@@ -80,9 +82,18 @@ export class RunningConsumer {
     this.channel = vscode.window.createOutputChannel(this.channelName);
     this.buffer = new OutputBuffer(new ChannelSink(this.channel), {
       maxLines: settings.maxLines,
-      droppedNote: (dropped) => this.note(vscode.l10n.t('{0} older lines were dropped to keep this channel within ckafka.consumer.maxLines ({1}).', dropped, this.maxLines)),
+      maxBytes: settings.maxBytes,
+      droppedNote: (dropped) =>
+        this.note(
+          vscode.l10n.t(
+            '{0} older lines were dropped to keep this channel within ckafka.consumer.maxLines ({1} lines) and ckafka.consumer.maxBytes ({2} bytes).',
+            dropped,
+            this.limits.maxLines,
+            this.limits.maxBytes,
+          ),
+        ),
     });
-    this.maxLines = settings.maxLines;
+    this.limits = { maxLines: settings.maxLines, maxBytes: settings.maxBytes };
     this.printer = new RecordPrinter(this.buffer, settings.format);
     this.session = this.newSession(config);
   }
@@ -94,6 +105,8 @@ export class RunningConsumer {
       groupId,
       ephemeral,
       from,
+      // A restart goes on from where it was; only the first start moves a named group to the confirmed offsets.
+      startAt: resume ? undefined : this.target.startAt,
       resume,
       onBatch: this.printer.onBatch,
       onEvent: (event) => {
@@ -130,7 +143,7 @@ export class RunningConsumer {
     this.say(text);
   }
 
-  private maxLines: number;
+  private limits: { maxLines: number; maxBytes: number };
 
   get cluster(): ClusterSettings {
     return this.target.cluster;
@@ -165,8 +178,8 @@ export class RunningConsumer {
 
   applySettings(settings: ConsumerSettings): void {
     this.printer.setFormat(settings.format);
-    this.buffer.setMaxLines(settings.maxLines);
-    this.maxLines = settings.maxLines;
+    this.limits = { maxLines: settings.maxLines, maxBytes: settings.maxBytes };
+    this.buffer.setLimits(this.limits);
   }
 
   /** Shows the channel, starts the session and resolves once the group is joined; rejects with its failure. */

@@ -41,6 +41,8 @@ export interface ConsumeOptions {
   ephemeral: boolean;
   /** For an ephemeral group, where to start; for a named group, where to start on partitions without a committed offset (earliest, latest) or everywhere (an offset, a timestamp). */
   from: StartPosition;
+  /** The offsets `from` resolved to beforehand (a move the user confirmed), per partition: used instead of resolving it again. */
+  startAt?: ReadonlyMap<number, number>;
   /** Gets each batch of new records; the next fetch waits for the returned promise. */
   onBatch(batch: RecordBatch): void | Promise<void>;
   onEvent?(event: ConsumerEvent): void;
@@ -150,7 +152,7 @@ export class ConsumerSession {
     try {
       this.admin = this.kafka.admin();
       await this.admin.connect();
-      const offsets = await startOffsets(this.admin, topic, from);
+      const offsets = this.options.startAt ? new Map(this.options.startAt) : await startOffsets(this.admin, topic, from);
       if (this.options.ephemeral || from.kind === 'offset' || from.kind === 'timestamp') {
         this.firstSeeks = offsets;
       } else {

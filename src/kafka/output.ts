@@ -9,6 +9,11 @@ export interface OutputSink {
 export interface OutputBufferOptions {
   /** The most lines the sink holds; older lines give way to a note saying how many were dropped. */
   maxLines: number;
+  /**
+   * The most bytes the sink holds, counted as JavaScript holds text: 2 bytes per UTF-16 code unit, the line
+   * break included. Older lines give way as for maxLines; the newest line is always kept. 20 MiB by default.
+   */
+  maxBytes?: number;
   /** Time between two appends to the sink; 100 ms gives at most 10 appends a second. */
   flushIntervalMs?: number;
   /** Characters waiting for the next append beyond which `full` is true and the consumer should wait. */
@@ -18,16 +23,24 @@ export interface OutputBufferOptions {
 }
 
 const DEFAULT_FLUSH_MS = 100;
+/** `ckafka.consumer.maxBytes`'s default: 20 MiB. */
+export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+/** The smallest byte limit honoured; a smaller one is raised to it. */
+const MIN_MAX_BYTES = 1024;
 const DEFAULT_MAX_PENDING_CHARS = 8_000_000;
-/** After trimming, the sink keeps this share of maxLines, so trimming happens in steps, not on every append. */
+/** After trimming, the sink keeps this share of maxLines and maxBytes, so trimming happens in steps, not on every append. */
 const KEEP_SHARE = 0.75;
+
+/** Characters a line takes in the sink: its text and its line break. Bytes are twice that. */
+const charsOf = (line: string) => line.length + 1;
 
 /**
  * Collects lines and hands them to the sink in one append per interval, never one per line. The sink
- * holds at most `maxLines` lines: when an append would go past that, the sink's content is replaced with
- * the newest lines under a note counting the dropped ones. Lines waiting for the next append are bounded
- * too: beyond `maxLines` the oldest are dropped at once (they could never be shown), and `full` tells the
- * producer of lines to wait for `drained()` when they hold too many characters.
+ * holds at most `maxLines` lines and `maxBytes` bytes: when an append would go past either, the sink's
+ * content is replaced with the newest lines under a note counting the dropped ones. Lines waiting for the
+ * next append are bounded the same way: beyond either limit the oldest are dropped at once (they could
+ * never be shown), and `full` tells the producer of lines to wait for `drained()` when they hold too many
+ * characters.
  */
 export class OutputBuffer {
   private pending: string[] = [];
@@ -36,6 +49,8 @@ export class OutputBuffer {
   private pendingChars = 0;
   /** Exactly what the sink holds, line by line (the drop note first, when there is one). */
   private shown: string[] = [];
+  /** Characters the sink holds, line breaks included. */
+  private shownChars = 0;
   private hasNote = false;
   private droppedCount = 0;
   /** The dropped count the note in the sink shows. */
@@ -50,13 +65,23 @@ export class OutputBuffer {
     private options: OutputBufferOptions,
   ) {}
 
-  /** Applies a new line limit from the next append on. */
-  setMaxLines(maxLines: number): void {
-    this.options = { ...this.options, maxLines };
+  /** Applies new limits from the next append on. */
+  setLimits(limits: { maxLines: number; maxBytes?: number }): void {
+    this.options = { ...this.options, ...limits };
   }
 
   private get maxLines(): number {
     return Math.max(10, Math.floor(this.options.maxLines));
+  }
+
+  /** maxBytes in characters (UTF-16 code units). */
+  private get maxChars(): number {
+    return Math.floor(Math.max(MIN_MAX_BYTES, this.options.maxBytes ?? DEFAULT_MAX_BYTES) / 2);
+  }
+
+  /** Characters of the queued lines that are still wanted, line breaks included. */
+  private get pendingTotal(): number {
+    return this.pendingChars + this.pending.length - this.pendingStart;
   }
 
   /** Queues one line (it must hold no line break); the next append carries it. */
@@ -66,7 +91,7 @@ export class OutputBuffer {
     }
     this.pending.push(line);
     this.pendingChars += line.length;
-    if (this.pending.length - this.pendingStart > this.maxLines) {
+    if (this.pending.length - this.pendingStart > this.maxLines || this.pendingTotal > this.maxChars) {
       this.dropPendingHead();
     }
     if (this.timer === undefined) {
@@ -94,7 +119,7 @@ export class OutputBuffer {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Lines dropped so far, to keep within maxLines. */
+  /** Lines dropped so far, to keep within maxLines and maxBytes. */
   get dropped(): number {
     return this.droppedCount;
   }
@@ -109,6 +134,11 @@ export class OutputBuffer {
     return this.shown;
   }
 
+  /** Bytes the sink holds now, counted as for maxBytes. */
+  get bytes(): number {
+    return this.shownChars * 2;
+  }
+
   /** Hands every queued line to the sink now. */
   flush(): void {
     if (this.timer !== undefined) {
@@ -116,16 +146,18 @@ export class OutputBuffer {
       this.timer = undefined;
     }
     const incoming = this.pendingStart === 0 ? this.pending : this.pending.slice(this.pendingStart);
+    const incomingChars = this.pendingTotal;
     this.pending = [];
     this.pendingStart = 0;
     this.pendingChars = 0;
     if (incoming.length > 0) {
       this.flushCount++;
-      if (this.shown.length + incoming.length <= this.maxLines && this.notedCount === this.droppedCount) {
+      if (this.shown.length + incoming.length <= this.maxLines && this.shownChars + incomingChars <= this.maxChars && this.notedCount === this.droppedCount) {
         this.sink.append(`${incoming.join('\n')}\n`);
         for (const line of incoming) {
           this.shown.push(line);
         }
+        this.shownChars += incomingChars;
       } else {
         this.trimAndReplace(incoming);
       }
@@ -141,23 +173,43 @@ export class OutputBuffer {
     this.closed = true;
   }
 
+  /** Replaces the sink's content with the newest lines within KEEP_SHARE of both limits, under the note. */
   private trimAndReplace(incoming: string[]): void {
-    const keep = Math.max(1, Math.floor(this.maxLines * KEEP_SHARE) - 1);
     const old = this.hasNote ? this.shown.slice(1) : this.shown;
     const total = old.length + incoming.length;
-    const kept = incoming.length >= keep ? incoming.slice(incoming.length - keep) : [...old.slice(old.length - (keep - incoming.length)), ...incoming];
+    const keepLines = Math.max(1, Math.floor(this.maxLines * KEEP_SHARE) - 1);
+    // Room for the note as it could read at most (its count only grows by what is dropped now).
+    const keepChars = Math.floor(this.maxChars * KEEP_SHARE) - charsOf(this.options.droppedNote(this.droppedCount + total));
+    let count = 0;
+    let chars = 0;
+    while (count < total && count < keepLines) {
+      const i = total - 1 - count;
+      const size = charsOf(i >= old.length ? incoming[i - old.length] : old[i]);
+      if (count > 0 && chars + size > keepChars) {
+        break;
+      }
+      chars += size;
+      count++;
+    }
+    const fromOld = Math.max(0, count - incoming.length);
+    const kept = fromOld > 0 ? [...old.slice(old.length - fromOld), ...incoming] : incoming.slice(incoming.length - count);
     this.droppedCount += total - kept.length;
     this.notedCount = this.droppedCount;
-    this.shown = [this.options.droppedNote(this.droppedCount), ...kept];
+    const note = this.options.droppedNote(this.droppedCount);
+    this.shown = [note, ...kept];
+    this.shownChars = charsOf(note) + chars;
     this.hasNote = true;
     this.sink.replace(`${this.shown.join('\n')}\n`);
   }
 
-  /** Drops the oldest queued lines beyond maxLines: they would be trimmed away at the next append anyway. */
+  /** Drops the oldest queued lines beyond maxLines or maxBytes (but never the newest): they would be trimmed away at the next append anyway. */
   private dropPendingHead(): void {
-    const excess = this.pending.length - this.pendingStart - this.maxLines;
-    for (let i = 0; i < excess; i++) {
-      this.pendingChars -= this.pending[this.pendingStart + i].length;
+    let count = this.pending.length - this.pendingStart;
+    let excess = 0;
+    while (count > 1 && (count > this.maxLines || this.pendingChars + count > this.maxChars)) {
+      this.pendingChars -= this.pending[this.pendingStart + excess].length;
+      excess++;
+      count--;
     }
     this.pendingStart += excess;
     this.droppedCount += excess;

@@ -32,6 +32,11 @@ export interface FaultControls {
   failNext(apiKey: number, count: number, errorCode: number): void;
   /** The next `count` responses are malformed: truncated, with a wrong length, or with a wrong correlation ID. */
   malform(mode: MalformMode, count: number): void;
+  /**
+   * Forgets every idempotent producer's sequence state, as Kafka does after `producer.id.expiration.ms`:
+   * the next batch of a producer that already wrote is refused with UNKNOWN_PRODUCER_ID.
+   */
+  expireProducers(): void;
   /** Removes every injected failure, delay and malformation. */
   clear(): void;
 }
@@ -94,6 +99,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<LocalBro
     delay: (ms, apiKey) => cluster.faults.delay(ms, apiKey),
     failNext: (apiKey, count, code) => cluster.faults.failNext(apiKey, count, code),
     malform: (mode, count) => cluster.faults.malform(mode, count),
+    expireProducers: () => cluster.topics.all().forEach((t) => t.partitions.forEach((p) => p.expireProducers())),
     clear: () => cluster.faults.clear(),
   };
   return {

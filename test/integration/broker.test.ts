@@ -71,6 +71,42 @@ localSuite('local broker options', 'tests the local broker itself', function () 
     }
   });
 
+  it("rebuilds idempotent producers' sequences from its data directory, and gives new producers unused ids", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-broker-data-'));
+    const first = await startBroker({ dataDir, topics: [{ name: 'idem', partitions: 1 }] });
+    const port = Number(first.brokers[0].split(':')[1]);
+    const target: Target = { bootstrap: first.bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', ...userOf(first.users), local: first };
+    const producer = kafkaFor(target, { retry: { retries: 10, initialRetryTime: 200 } }).producer({ idempotent: true });
+    let second: Awaited<ReturnType<typeof startBroker>> | undefined;
+    try {
+      await producer.connect();
+      await producer.send({ topic: 'idem', acks: -1, messages: [{ value: 'a' }] });
+      await producer.send({ topic: 'idem', acks: -1, messages: [{ value: 'b' }] });
+      const firstId = first.cluster.topics.get('idem')?.partitions[0].batches[0].producerId;
+      assert.ok(firstId !== undefined && firstId >= 0);
+      await first.stop();
+      // The same port, so the producer reconnects and goes on at sequence 2, which the broker must know.
+      second = await startBroker({ dataDir, ports: [port] });
+      await producer.send({ topic: 'idem', acks: -1, messages: [{ value: 'c' }] });
+      const fresh = kafkaFor({ ...target, local: second }).producer({ idempotent: true });
+      await fresh.connect();
+      await fresh.send({ topic: 'idem', acks: -1, messages: [{ value: 'd' }] });
+      await fresh.disconnect();
+      const batches = second.cluster.topics.get('idem')?.partitions[0].batches ?? [];
+      assert.deepStrictEqual(
+        batches.map((b) => b.producerId === firstId),
+        [true, true, true, false],
+      );
+      assert.ok(batches[3].producerId > firstId, `a new producer gets an unused id: ${batches[3].producerId}`);
+      const { stdout } = await kcat({ ...target, local: second }, ['-C', '-t', 'idem', '-e', '-o', 'beginning', '-f', '%s\\n']);
+      assert.strictEqual(stdout, 'a\nb\nc\nd\n');
+    } finally {
+      await producer.disconnect();
+      await second?.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('delays responses on demand', async () => {
     const local = await startBroker({ topics: [{ name: 'slow', partitions: 1 }] });
     try {

@@ -4,12 +4,13 @@ import { ClusterSettings, kafkaConfig } from '../../src/kafka/cluster';
 import { ConsumerSession } from '../../src/kafka/consume';
 import { kafkajs } from '../../src/kafka/lib';
 import { parseLines } from '../../src/kafka/produce/records';
-import { createProducer, ProduceReport, sendRecords, topicFacts } from '../../src/kafka/produce/send';
+import { ProduceReport, sendRecords, topicFacts } from '../../src/kafka/produce/send';
+import { ClusterProducer } from '../../src/kafka/produce/producer';
 import { localOnly, startTarget, takeTopic, Target, waitUntil } from './env';
 
 /**
  * Chaos round trip: 50,000 records go through the extension's produce path (parseLines → topicFacts →
- * sendRecords with the producer of createProducer) while a named-group consumer on the extension's consume
+ * sendRecords with a ClusterProducer) while a named-group consumer on the extension's consume
  * path (ConsumerSession) reads the same topic; every 2 s a random broker of three is restarted or every
  * connection is dropped. The records are produced as 50 selections of 1,000 lines, 400 ms apart, so
  * the faults fall while both sides work. A selection's unacknowledged lines are sent again, as a user would
@@ -116,7 +117,7 @@ describe('chaos round trip: produce and consume while brokers restart and connec
     })();
 
     // The producer: each selection goes through parseLines → topicFacts → sendRecords; unacknowledged lines again.
-    const producer = createProducer(kafka);
+    const producer = new ClusterProducer(kafka);
     await producer.connect();
     const reports: ProduceReport[] = [];
     let acknowledged = 0;

@@ -6,7 +6,8 @@ import { ClusterSettings, kafkaConfig } from '../../src/kafka/cluster';
 import { ConsumerSession, ephemeralGroupId } from '../../src/kafka/consume';
 import { kafkajs } from '../../src/kafka/lib';
 import { parseLines } from '../../src/kafka/produce/records';
-import { createProducer, sendRecords, topicFacts } from '../../src/kafka/produce/send';
+import { sendRecords, topicFacts } from '../../src/kafka/produce/send';
+import { ClusterProducer } from '../../src/kafka/produce/producer';
 import { localOnly, startTarget, takeTopic, Target, waitUntil } from './env';
 
 v8.setFlagsFromString('--expose-gc');
@@ -51,7 +52,7 @@ describe('clean shutdown of consumers and producers', function () {
       const kafka: Kafka = new (kafkajs().Kafka)(config);
       const admin = kafka.admin();
       await admin.connect();
-      const producer = createProducer(kafka);
+      const producer = new ClusterProducer(kafka);
       await producer.connect();
       let received = 0;
       const groupId = ephemeralGroupId('cleanup');

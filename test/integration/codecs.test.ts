@@ -1,11 +1,12 @@
 import * as assert from 'assert';
-import { Admin, Producer } from 'kafkajs';
+import { Admin } from 'kafkajs';
 import { ClusterSettings, kafkaConfig } from '../../src/kafka/cluster';
 import { canCompressZstd, Compression, COMPRESSIONS } from '../../src/kafka/codecs';
 import { ConsumerEvent, ConsumerSession, ephemeralGroupId } from '../../src/kafka/consume';
 import { ConsumedRecord } from '../../src/kafka/format';
 import { OutgoingRecord } from '../../src/kafka/produce/records';
-import { createProducer, sendRecords, topicFacts } from '../../src/kafka/produce/send';
+import { sendRecords, topicFacts } from '../../src/kafka/produce/send';
+import { ClusterProducer } from '../../src/kafka/produce/producer';
 import { LocalBroker } from '../broker';
 import { kafkaFor, localOnly, skipBecause, startTarget, takeTopic, Target, TestTopic, uniqueTopic, waitUntil } from './env';
 import { kcat } from './kcat';
@@ -68,7 +69,7 @@ describe('compression codecs: records written by librdkafka and by the extension
   this.timeout(120_000);
   let target: Target;
   let admin: Admin;
-  let producer: Producer;
+  let producer: ClusterProducer;
   const readers: Reader[] = [];
 
   const newTopic = (partitions: number) => takeTopic(target, 'codec', partitions);
@@ -85,7 +86,7 @@ describe('compression codecs: records written by librdkafka and by the extension
     target = await startTarget();
     admin = kafkaFor(target).admin();
     await admin.connect();
-    producer = createProducer(kafkaFor(target));
+    producer = new ClusterProducer(kafkaFor(target));
     await producer.connect();
   });
 

@@ -29,3 +29,37 @@ export async function waitFor<T>(what: string, check: () => T | undefined, timeo
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+type MessageKind = 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage';
+
+/** One call of a stubbed `vscode.window` message function. */
+export interface ShownMessage {
+  message: string;
+  /** The options object when one was passed (e.g. `{ modal: true, detail }`). */
+  options?: vscode.MessageOptions;
+  items: string[];
+}
+
+/**
+ * Replaces a `vscode.window` message function until `restore()`: every call is recorded and answered with
+ * `answer(call)` (by default: dismissed). The test files live inside the extension's folder, so VS Code
+ * hands them the extension's own `vscode` API object, and the extension's calls land here.
+ */
+export function stubMessages(kind: MessageKind, answer: (call: ShownMessage) => string | undefined = () => undefined): { calls: ShownMessage[]; restore: () => void } {
+  const window = vscode.window as unknown as Record<MessageKind, unknown>;
+  const original = window[kind];
+  const calls: ShownMessage[] = [];
+  window[kind] = (message: string, ...rest: unknown[]) => {
+    const options = typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? (rest.shift() as vscode.MessageOptions) : undefined;
+    const items = rest.map((i) => (typeof i === 'string' ? i : String((i as { title?: unknown }).title)));
+    const call = { message, ...(options ? { options } : {}), items };
+    calls.push(call);
+    return Promise.resolve(answer(call));
+  };
+  return {
+    calls,
+    restore: () => {
+      window[kind] = original;
+    },
+  };
+}

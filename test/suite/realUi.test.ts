@@ -62,7 +62,7 @@ describe('real UI: quick picks and input boxes clicked and typed in the browser'
   it('Start Consumer through its quick picks: the cluster, the topic, Earliest and an ephemeral group', async () => {
     const topic = `real-ui-${RUN}`;
     await api.sessions.producer(api.clusters.list().find((c) => c.name === name)!).then((p) =>
-      p.send({ topic, messages: [{ partition: 0, value: 'typed-0' }, { partition: 1, value: 'typed-1' }] }),
+      p.sendBatch({ acks: -1, topicMessages: [{ topic, messages: [{ partition: 0, value: 'typed-0' }, { partition: 1, value: 'typed-1' }] }] }),
     );
     const before = new Set(api.consumers.list().map((c) => c.id));
     const starting = vscode.commands.executeCommand<string | undefined>('ckafka.startConsumer');

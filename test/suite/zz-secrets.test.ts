@@ -8,7 +8,7 @@ import { screen } from './shown';
  * Every password the suites typed or gave their brokers (test/suite/*.test.ts); none may appear in anything
  * the extension or VS Code wrote, showed or logged.
  */
-const PASSWORDS = [SANDBOX_PASSWORD, 'wrong-password', 'not-the-password', 'reader-secret', 'limited-secret', 'limited-produce-secret', PLAINTEXT_TEST_PASSWORD];
+const PASSWORDS = [SANDBOX_PASSWORD, 'wrong-password', 'not-the-password', 'reader-secret', 'limited-secret', 'limited-produce-secret', PLAINTEXT_TEST_PASSWORD, 'no-idempotent-secret', 'spaced secret'];
 
 async function filesUnder(dir: vscode.Uri, out: vscode.Uri[] = []): Promise<vscode.Uri[]> {
   let entries: [string, vscode.FileType][];

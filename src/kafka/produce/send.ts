@@ -1,8 +1,9 @@
-import type { Admin, Kafka, Producer, ProducerConfig } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { Compression, COMPRESSIONS } from '../codecs';
 import { kafkaErrorType } from '../errors';
 import { kafkajs } from '../lib';
 import { PlannedBatch, planBatches } from './plan';
+import type { BatchSender } from './producer';
 import { OutgoingRecord } from './records';
 
 /** CKafka's default, and Kafka's: used when the topic's own limit cannot be read. */
@@ -23,19 +24,6 @@ export class UnknownTopicError extends Error {
     super(`UNKNOWN_TOPIC_OR_PARTITION: topic "${topic}" does not exist`);
     this.name = 'UnknownTopicError';
   }
-}
-
-/** The producer every send uses: acks from all replicas, idempotent so retries never duplicate, no topic creation. */
-export function producerConfig(): ProducerConfig {
-  return {
-    allowAutoTopicCreation: false,
-    idempotent: true,
-    retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3000 },
-  };
-}
-
-export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer(producerConfig());
 }
 
 /** Checks that the topic exists, and reads its partition count and message-size limit. */
@@ -110,7 +98,7 @@ export interface SendOptions {
  * one partition's batch, so a failure is known per batch: a partition stops at its first failed batch
  * (later ones would arrive out of order) and every record of it and after it is reported unacknowledged.
  */
-export async function sendRecords(producer: Producer, facts: TopicFacts, records: readonly OutgoingRecord[], options: SendOptions = {}): Promise<ProduceReport> {
+export async function sendRecords(producer: BatchSender, facts: TopicFacts, records: readonly OutgoingRecord[], options: SendOptions = {}): Promise<ProduceReport> {
   const partitioner = kafkajs().Partitioners.DefaultPartitioner();
   const partitionMetadata = Array.from({ length: facts.partitionCount }, (_, i) => ({ partitionId: i, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
   const queues = await planBatches(records, {

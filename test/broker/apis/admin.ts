@@ -185,7 +185,7 @@ export const initProducerId: Api = {
   name: 'InitProducerId',
   min: 0,
   max: 1,
-  handle: ({ body, cluster, injected }) => {
+  handle: ({ body, cluster, conn, injected }) => {
     const transactionalId = body.nullableString();
     body.int32(); // transaction_timeout_ms
     const w = new Writer().int32(0);
@@ -195,6 +195,9 @@ export const initProducerId: Api = {
     if (transactionalId !== null) {
       // Transactions are not part of CKafka's public route; say so the way a broker without a coordinator would.
       return w.int16(ErrorCode.COORDINATOR_NOT_AVAILABLE).int64(-1).int16(-1).done();
+    }
+    if (!cluster.auth.canIdempotentWrite(conn.principal)) {
+      return w.int16(ErrorCode.CLUSTER_AUTHORIZATION_FAILED).int64(-1).int16(-1).done();
     }
     return w.int16(ErrorCode.NONE).int64(cluster.allocateProducerId()).int16(0).done();
   },

@@ -42,8 +42,8 @@ function appendPartition(ctx: RequestContext, topicName: string, index: number, 
   for (const batch of batches) {
     const appended = log.append(batch);
     if ('error' in appended) {
-      const code = appended.error === 'outOfOrderSequence' ? ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER : ErrorCode.INVALID_PRODUCER_EPOCH;
-      return result(code);
+      const codes = { outOfOrderSequence: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, invalidProducerEpoch: ErrorCode.INVALID_PRODUCER_EPOCH, unknownProducerId: ErrorCode.UNKNOWN_PRODUCER_ID };
+      return result(codes[appended.error]);
     }
     if (baseOffset < 0) {
       baseOffset = appended.baseOffset;

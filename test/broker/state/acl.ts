@@ -9,6 +9,12 @@ export interface UserAcl {
   write?: string[];
   /** Consumer groups the user may join, commit to and describe. */
   groups?: string[];
+  /**
+   * IdempotentWrite on the cluster. `false` refuses InitProducerId without a transactional id with
+   * CLUSTER_AUTHORIZATION_FAILED, as Kafka before 2.8 does for a user without that ACL, so an idempotent
+   * producer cannot start. Allowed when unset.
+   */
+  idempotentWrite?: boolean;
 }
 
 export type Acls = Record<string, UserAcl>;
@@ -37,6 +43,10 @@ export class Authorizer {
   /** Describe (metadata, offsets lookups by admins) follows from read or write. */
   canDescribe(user: string | null, topic: string): boolean {
     return this.canRead(user, topic) || this.canWrite(user, topic);
+  }
+
+  canIdempotentWrite(user: string | null): boolean {
+    return this.entry(user)?.idempotentWrite !== false;
   }
 
   canUseGroup(user: string | null, group: string): boolean {

@@ -95,6 +95,8 @@ export class Cluster {
       }
     }
     if (loaded) {
+      // Producer ids in the loaded logs stay taken, so a new producer never continues an old one's sequence.
+      this.nextProducerId = Math.max(this.nextProducerId, this.topics.highestProducerId() + 1);
       options.log(`loaded topics from ${options.dataDir}`);
     }
   }

@@ -1,7 +1,7 @@
 import { Batch, decodeBatch, placeBatch } from '../protocol/records';
 
 /** What Produce learns from appending one batch. */
-export type AppendResult = { baseOffset: number } | { error: 'outOfOrderSequence' | 'invalidProducerEpoch' };
+export type AppendResult = { baseOffset: number } | { error: 'outOfOrderSequence' | 'invalidProducerEpoch' | 'unknownProducerId' };
 
 interface ProducerState {
   epoch: number;
@@ -34,7 +34,10 @@ export class PartitionLog {
     return { baseOffset: incoming.baseOffset };
   }
 
-  /** For idempotent producers: a retried batch gets its first answer; a gap or an old epoch is refused. */
+  /**
+   * For idempotent producers: a retried batch gets its first answer; a gap or an old epoch is refused, and
+   * so is a producer this log holds no state for that does not start at sequence 0 (its state expired).
+   */
   private checkSequence(batch: Batch): AppendResult | undefined {
     if (batch.producerId < 0 || batch.baseSequence < 0) {
       return undefined;
@@ -44,6 +47,9 @@ export class PartitionLog {
     let state = this.producers.get(batch.producerId);
     if (state && batch.producerEpoch < state.epoch) {
       return { error: 'invalidProducerEpoch' };
+    }
+    if (!state && firstSeq !== 0) {
+      return { error: 'unknownProducerId' };
     }
     if (!state || batch.producerEpoch > state.epoch) {
       state = { epoch: batch.producerEpoch, recent: [] };
@@ -62,6 +68,32 @@ export class PartitionLog {
       state.recent.shift();
     }
     return undefined;
+  }
+
+  /** Forgets every producer's sequence state, as Kafka does once `producer.id.expiration.ms` has passed. */
+  expireProducers(): void {
+    this.producers.clear();
+  }
+
+  /** Rebuilds the producers' sequence state from the batches, as a broker does when it loads a log from disk. */
+  restoreProducers(): void {
+    this.producers.clear();
+    for (const b of this.batches) {
+      if (b.producerId >= 0 && b.baseSequence >= 0) {
+        let state = this.producers.get(b.producerId);
+        if (!state || b.producerEpoch > state.epoch) {
+          state = { epoch: b.producerEpoch, recent: [] };
+          this.producers.set(b.producerId, state);
+        }
+        state.recent.push({ firstSeq: b.baseSequence, lastSeq: b.baseSequence + (b.lastOffset - b.baseOffset), baseOffset: b.baseOffset });
+        state.recent.splice(0, state.recent.length - RECENT_BATCHES);
+      }
+    }
+  }
+
+  /** The highest producer id this log holds state for; -1 when none. */
+  get highestProducerId(): number {
+    return Math.max(-1, ...this.producers.keys());
   }
 
   /** Index of the first batch holding `offset` or a later one. */

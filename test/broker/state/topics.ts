@@ -70,6 +70,11 @@ export class Topics {
     return topic;
   }
 
+  /** The highest producer id any partition holds state for; -1 when none. */
+  highestProducerId(): number {
+    return Math.max(-1, ...this.all().flatMap((t) => t.partitions.map((p) => p.highestProducerId)));
+  }
+
   delete(name: string): boolean {
     return this.byName.delete(name);
   }
@@ -108,6 +113,7 @@ export class Topics {
         log.batches = p.batches.map((b) => describeBatch(Buffer.from(b, 'base64')));
         const last = log.batches[log.batches.length - 1];
         log.nextOffset = last ? last.lastOffset + 1 : p.logStartOffset;
+        log.restoreProducers();
       });
     }
     return true;
