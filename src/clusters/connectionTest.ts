@@ -46,7 +46,7 @@ export async function runConnectionTest(ctx: { log: vscode.LogOutputChannel; ses
   if (!failed?.failure) {
     ctx.sessions.setStatus(cluster, 'connected');
     const counts = steps.find((s) => s.step === 'metadata')?.counts ?? { brokers: 0, topics: 0 };
-    void vscode.window.showInformationMessage(vscode.l10n.t('Connected to {0}: {1} brokers, {2} topics.', cluster.name, counts.brokers, counts.topics));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Connected to {0}: {1} broker(s), {2} topic(s).', cluster.name, counts.brokers, counts.topics));
     return { ok: true, steps };
   }
   ctx.sessions.setStatus(cluster, 'error');

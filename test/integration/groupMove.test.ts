@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import { Admin, Consumer, Kafka } from 'kafkajs';
 import { planGroupMove } from '../../src/kafka/groupMove';
-import { kafkaFor, startTarget, Target, uniqueTopic } from './env';
+import { kafkaFor, localSuite, startTarget, Target, uniqueTopic } from './env';
 
 /** Planning a named group's move against a broker: members, committed offsets and targets, and no change. */
-describe('planning a named group move', function () {
+localSuite('planning a named group move', 'fills a topic it creates with known offsets', function () {
   this.timeout(60_000);
   let target: Target;
   let kafka: Kafka;

@@ -88,4 +88,13 @@ describe('display language', function () {
     assert.match(result.hint ?? '', /用户管理/);
     assert.match(result.hint ?? '', chinese ? /认证失败/ : /^Authentication failed/);
   });
+
+  it(`says what Test Connection found in ${vscode.env.language}, counts included`, async () => {
+    const shown = screen.messages.length;
+    const result = await vscode.commands.executeCommand<ConnectionTestResult>('ckafka.testConnection', good);
+    assert.strictEqual(result.ok, true);
+    const message = await waitFor('the message', () => screen.messages.slice(shown).find((m) => m.includes(good)));
+    // One broker and the one topic of this broker (no internal topics): the numbers, in the user's language.
+    assert.strictEqual(message, chinese ? `已连接到 ${good}：1 个 Broker，1 个 Topic。` : `Connected to ${good}: 1 broker(s), 1 topic(s).`);
+  });
 });
