@@ -74,6 +74,19 @@ describe('npm run sandbox', function () {
     const [, url, vscodePort, brokerPort, dataDir] = ready;
     console.log(`      the sandbox printed its URL after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
+    // The packaged README, as the Marketplace shows it: its pictures are not in the .vsix, so each must be an
+    // absolute address of a file in the repository.
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const repository = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url.replace(/\.git$/, '');
+    const installed = fs.readdirSync(path.join(dataDir, 'ext')).find((name) => name.startsWith('ckafka-vscode.ckafka-vscode-')) ?? '';
+    const readme = fs.readFileSync(path.join(dataDir, 'ext', installed, 'README.md'), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)].map((m) => m[1]);
+    assert.ok(images.length >= 3, `the README shows pictures: ${images.join(', ')}`);
+    for (const src of images) {
+      const file = src.startsWith(`${repository}/raw/HEAD/`) ? src.slice(`${repository}/raw/HEAD/`.length) : undefined;
+      assert.ok(file !== undefined && fs.existsSync(path.join(root, file)), `${src} is an address of a file in ${repository}`);
+    }
+
     browser = await launchBrowser(ensureTools(), path.join(scratch, 'profile'));
     const page = browser.page;
     await page.goto(url, { timeout: 60_000 });
