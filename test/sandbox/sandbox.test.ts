@@ -79,7 +79,8 @@ describe('npm run sandbox', function () {
     const root = path.resolve(__dirname, '..', '..', '..');
     const repository = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url.replace(/\.git$/, '');
     const installed = fs.readdirSync(path.join(dataDir, 'ext')).find((name) => name.startsWith('ckafka-vscode.ckafka-vscode-')) ?? '';
-    const readme = fs.readFileSync(path.join(dataDir, 'ext', installed, 'README.md'), 'utf8');
+    const readmeName = fs.readdirSync(path.join(dataDir, 'ext', installed)).find((name) => name.toLowerCase() === 'readme.md') ?? 'readme.md';
+    const readme = fs.readFileSync(path.join(dataDir, 'ext', installed, readmeName), 'utf8');
     const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)].map((m) => m[1]);
     assert.ok(images.length >= 3, `the README shows pictures: ${images.join(', ')}`);
     for (const src of images) {
