@@ -29,9 +29,13 @@ export interface Tools extends ServerTools {
 
 export const cacheDir = process.env.CKAFKA_TEST_CACHE ?? path.join(os.homedir(), '.cache', 'ckafka-vscode-test');
 
-/** The environment without what `npm run` adds, so a nested npm uses the Node that PATH names first. */
+/**
+ * The environment without what `npm run` adds, so a nested npm uses the Node that PATH names first. npm on
+ * Node 22 and later keeps a compile cache in the temporary folder, which would stay there: not for these
+ * one-time installs.
+ */
 function plainEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|NODE$|INIT_CWD$)/i.test(k)));
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|NODE$|INIT_CWD$)/i.test(k))), NODE_DISABLE_COMPILE_CACHE: '1' };
 }
 
 function npmInstall(prefix: string, spec: string, env: NodeJS.ProcessEnv = plainEnv()): void {
