@@ -7,7 +7,7 @@ import { SUMMARY_ENV, Summary } from './summary';
 /**
  * Runs the named test layers one after another, each in its own process, and ends with one line
  * `N passed, N failed[, N skipped]` summed over them. Exits non-zero when any test failed or any layer
- * did not report (a crash counts as a failure).
+ * did not report (a crash counts as a failure) or left something in its temporary folder.
  */
 const LAYERS: Record<string, { args: string[]; env?: NodeJS.ProcessEnv }> = {
   unit: { args: [path.join(__dirname, 'layer.js'), 'unit'] },
@@ -22,28 +22,44 @@ const LAYERS: Record<string, { args: string[]; env?: NodeJS.ProcessEnv }> = {
   soak: { args: [path.join(__dirname, 'layer.js'), 'soak'], env: { CHAOS_RECORDS: process.env.CHAOS_RECORDS ?? '250000' } },
 };
 
+/**
+ * Runs one layer with a temporary folder of its own as TMPDIR. Whatever the layer leaves there (a browser
+ * profile, a VS Code data folder, a file a test forgot) counts as a failure, and is removed.
+ */
 function runLayer(name: string): Promise<Summary> {
   const layer = LAYERS[name];
   if (!layer) {
     throw new Error(`unknown test layer "${name}"; known: ${Object.keys(LAYERS).join(', ')}`);
   }
-  const summaryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-summary-'));
-  const summaryFile = path.join(summaryDir, 'summary.json');
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), `ckafka-run-${name}-`));
+  const summaryFile = path.join(own, 'summary.json');
+  const tmp = path.join(own, 'tmp');
+  fs.mkdirSync(tmp);
+  // Open to every user, like /tmp: some tests run a command as an unprivileged user.
+  fs.chmodSync(own, 0o755);
+  fs.chmodSync(tmp, 0o1777);
   console.log(`\n=== ${name} tests ===`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, layer.args, { stdio: 'inherit', env: { ...process.env, ...layer.env, [SUMMARY_ENV]: summaryFile } });
+    const child = spawn(process.execPath, layer.args, { stdio: 'inherit', env: { ...process.env, ...layer.env, [SUMMARY_ENV]: summaryFile, TMPDIR: tmp } });
     child.on('exit', (code, signal) => {
       const reported = fs.existsSync(summaryFile) ? (JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary) : undefined;
-      fs.rmSync(summaryDir, { recursive: true, force: true });
+      const leftovers = fs.readdirSync(tmp);
+      fs.rmSync(own, { recursive: true, force: true });
+      let summary: Summary;
       if (!reported) {
         console.log(`${name} layer ended (code ${code}, signal ${signal}) without reporting results: counted as 1 failure`);
-        resolve({ passed: 0, failed: 1, skipped: 0 });
+        summary = { passed: 0, failed: 1, skipped: 0 };
       } else if (code !== 0 && reported.failed === 0) {
         console.log(`${name} layer exited with code ${code} although no test failed: counted as 1 failure`);
-        resolve({ ...reported, failed: 1 });
+        summary = { ...reported, failed: 1 };
       } else {
-        resolve(reported);
+        summary = reported;
       }
+      if (leftovers.length > 0) {
+        console.log(`${name} layer left ${leftovers.join(', ')} in its temporary folder (now removed): counted as 1 failure`);
+        summary = { ...summary, failed: summary.failed + 1 };
+      }
+      resolve(summary);
     });
   });
 }

@@ -5,7 +5,7 @@ import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { Tools } from './tools';
+import { ServerTools } from './tools';
 import { packageVsix } from './vsix';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -88,7 +88,9 @@ function registerLanguagePack(dataDir: string): void {
   }
 }
 
-export async function startServer(tools: Tools, options: ServerOptions = {}): Promise<Server> {
+export async function startServer(tools: ServerTools, options: ServerOptions = {}): Promise<Server> {
+  // A folder made here is removed on stop; one given by the caller is the caller's to remove.
+  const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-vscode-'));
   const port = options.port ?? (await freePort());
   const home = path.join(dataDir, 'home');
@@ -124,9 +126,16 @@ export async function startServer(tools: Tools, options: ServerOptions = {}): Pr
   let exited = false;
   child.on('exit', () => (exited = true));
   const deadline = Date.now() + 60_000;
+  const stop = async () => {
+    killGroup(child);
+    await new Promise((r) => setTimeout(r, 200));
+    if (ownDataDir) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
   while (!(await answers(port))) {
     if (exited || Date.now() > deadline) {
-      killGroup(child);
+      await stop();
       throw new Error(`VS Code server on port ${port} did not start`);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -135,10 +144,7 @@ export async function startServer(tools: Tools, options: ServerOptions = {}): Pr
     port,
     dataDir,
     remote: (p) => `vscode-remote://127.0.0.1:${port}${p}`,
-    stop: async () => {
-      killGroup(child);
-      await new Promise((r) => setTimeout(r, 200));
-    },
+    stop,
   };
 }
 

@@ -6,7 +6,7 @@ import { parseArgs } from 'util';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER } from '../broker';
 import { startSandboxBroker, stopOnSignals } from '../broker/sandbox';
 import { dataDirArgs, freePort, Server, startServer } from './codeServer';
-import { ensureTools } from './tools';
+import { ensureServerTools } from './tools';
 import { packageVsix } from './vsix';
 
 /**
@@ -16,7 +16,8 @@ import { packageVsix } from './vsix';
  *   cluster in its user settings, and its password handed over through the environment so the extension
  *   stores it in SecretStorage (no file ever holds it);
  * - a workspace with sample files to produce.
- * It prints the URL to open, and stops everything on Ctrl-C.
+ * It prints the URL to open (in the user's own browser: the sandbox needs none), and stops everything on
+ * Ctrl-C, leaving nothing behind in the temporary folder.
  */
 const root = path.resolve(__dirname, '..', '..', '..');
 export const SANDBOX_CLUSTER_ID = 'sandbox';
@@ -47,7 +48,7 @@ async function portOr(wished: number): Promise<number> {
 
 export async function startSandbox(options: { port?: number; brokerPort?: number; log?: (line: string) => void } = {}): Promise<Sandbox> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const tools = ensureTools();
+  const tools = ensureServerTools();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-sandbox-'));
   const broker = await startSandboxBroker({ ports: [await portOr(options.brokerPort ?? 9092)], users: { [SANDBOX_USER]: SANDBOX_PASSWORD } });
   let server: Server | undefined;
@@ -55,7 +56,9 @@ export async function startSandbox(options: { port?: number; brokerPort?: number
     log(`[sandbox] broker on ${broker.bootstrap}; packaging and installing the extension`);
     const vsix = path.join(dataDir, 'ckafka-vscode.vsix');
     packageVsix(vsix);
-    execFileSync(tools.node, [tools.serverMain, ...dataDirArgs(dataDir), '--install-extension', vsix], { stdio: 'ignore', env: { ...process.env, HOME: path.join(dataDir, 'home') } });
+    const tmp = path.join(dataDir, 'tmp');
+    fs.mkdirSync(tmp, { recursive: true });
+    execFileSync(tools.node, [tools.serverMain, ...dataDirArgs(dataDir), '--install-extension', vsix], { stdio: 'ignore', env: { ...process.env, HOME: path.join(dataDir, 'home'), TMPDIR: tmp } });
     writeUserSettings(path.join(dataDir, 'user', 'User', 'settings.json'), broker.bootstrap);
     const workspace = path.join(dataDir, 'workspace');
     fs.cpSync(path.join(root, 'test', 'fixtures', 'sandbox'), workspace, { recursive: true });

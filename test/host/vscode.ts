@@ -86,6 +86,7 @@ if (require.main === module) {
     },
     (error: unknown) => {
       console.error(error);
+      fs.rmSync(uiDir, { recursive: true, force: true });
       process.exit(1);
     },
   );

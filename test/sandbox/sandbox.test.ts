@@ -39,20 +39,26 @@ describe('npm run sandbox', function () {
   this.timeout(600_000);
   let child: ChildProcess | undefined;
   let browser: Browser | undefined;
+  /** This test's own folder: the browser profile, the probe's report, and the sandbox's TMPDIR. */
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-sandbox-check-'));
 
   after(async () => {
     await browser?.close().catch(() => undefined);
     child?.kill('SIGKILL');
+    fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   it('prints a URL whose VS Code shows the demo topics in the CKafka view, and stops everything on Ctrl-C', async () => {
     const started = Date.now();
     // Another extension in the same VS Code, which tries to reach a password through CKafka's exports.
-    const probeOut = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-probe-')), 'exports.json');
+    const probeOut = path.join(scratch, 'exports.json');
     const probe = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'exports-probe');
+    // The sandbox's temporary folder, to see that it leaves nothing there.
+    const sandboxTmp = path.join(scratch, 'tmp');
+    fs.mkdirSync(sandboxTmp);
     child = spawn(process.execPath, [path.join(__dirname, '..', 'host', 'sandbox.js'), '--port', '0', '--broker-port', '0'], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, CKAFKA_SANDBOX_EXTRA_EXTENSIONS: probe, CKAFKA_PROBE_OUT: probeOut },
+      env: { ...process.env, CKAFKA_SANDBOX_EXTRA_EXTENSIONS: probe, CKAFKA_PROBE_OUT: probeOut, TMPDIR: sandboxTmp },
     });
     let output = '';
     const ready = await new Promise<RegExpMatchArray>((resolve, reject) => {
@@ -68,8 +74,21 @@ describe('npm run sandbox', function () {
     const [, url, vscodePort, brokerPort, dataDir] = ready;
     console.log(`      the sandbox printed its URL after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-sandbox-check-'));
-    browser = await launchBrowser(ensureTools(), profile);
+    // The packaged README, as the Marketplace shows it: its pictures are not in the .vsix, so each must be an
+    // absolute address of a file in the repository.
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const repository = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url.replace(/\.git$/, '');
+    const installed = fs.readdirSync(path.join(dataDir, 'ext')).find((name) => name.startsWith('ckafka-vscode.ckafka-vscode-')) ?? '';
+    const readmeName = fs.readdirSync(path.join(dataDir, 'ext', installed)).find((name) => name.toLowerCase() === 'readme.md') ?? 'readme.md';
+    const readme = fs.readFileSync(path.join(dataDir, 'ext', installed, readmeName), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)].map((m) => m[1]);
+    assert.ok(images.length >= 3, `the README shows pictures: ${images.join(', ')}`);
+    for (const src of images) {
+      const file = src.startsWith(`${repository}/raw/HEAD/`) ? src.slice(`${repository}/raw/HEAD/`.length) : undefined;
+      assert.ok(file !== undefined && fs.existsSync(path.join(root, file)), `${src} is an address of a file in ${repository}`);
+    }
+
+    browser = await launchBrowser(ensureTools(), path.join(scratch, 'profile'));
     const page = browser.page;
     await page.goto(url, { timeout: 60_000 });
     await page.locator('.activitybar [aria-label^="CKafka"]').first().click();
@@ -83,7 +102,8 @@ describe('npm run sandbox', function () {
       await page.locator('.monaco-list-row[aria-label^="orders"]').first().waitFor({ timeout: 60_000 });
       await page.locator('.monaco-list-row[aria-label^="events"]').first().waitFor({ timeout: 10_000 });
     } catch (error) {
-      const shot = path.join(profile, 'failure.png');
+      // Kept for a person to look at, in the build output rather than the temporary folder.
+      const shot = path.resolve(__dirname, '..', 'sandbox-failure.png');
       await page.screenshot({ path: shot });
       throw new Error(`${(error as Error).message}\nthe page at that moment: ${shot}`);
     }
@@ -92,7 +112,6 @@ describe('npm run sandbox', function () {
       await new Promise((r) => setTimeout(r, 200));
     }
     const seen = JSON.parse(fs.readFileSync(probeOut, 'utf8')) as { found: boolean; exportsType: string; keys: string[]; password: string | null; error: string | null };
-    fs.rmSync(path.dirname(probeOut), { recursive: true, force: true });
     assert.deepStrictEqual(seen, { found: true, exportsType: 'undefined', keys: [], password: null, error: null }, 'another extension gets nothing from the exports');
     await browser.close();
     browser = undefined;
@@ -112,5 +131,6 @@ describe('npm run sandbox', function () {
     assert.ok(await refuses(Number(vscodePort)), 'VS Code is stopped');
     assert.ok(await refuses(Number(brokerPort)), 'the broker is stopped');
     assert.ok(!fs.existsSync(dataDir), 'its data folder is removed');
+    assert.deepStrictEqual(fs.readdirSync(sandboxTmp), [], 'the sandbox leaves nothing in its temporary folder');
   });
 });
