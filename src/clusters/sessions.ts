@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import * as vscode from 'vscode';
+import { config } from '../config';
 import { ClusterSettings, DEFAULT_TIMEOUTS, kafkaConfig, usesSasl } from '../kafka/cluster';
 import { kafkajs } from '../kafka/lib';
 import { ClusterProducer } from '../kafka/produce/producer';
@@ -287,7 +288,7 @@ export class ClusterSessions implements vscode.Disposable {
 
 /** Client timeouts from the `ckafka.connectionTimeoutMs` setting. */
 export function timeouts() {
-  const configured = vscode.workspace.getConfiguration('ckafka').get<number>('connectionTimeoutMs');
+  const configured = config.connectionTimeoutMs();
   const connectionTimeoutMs = typeof configured === 'number' && configured >= 1000 ? configured : DEFAULT_TIMEOUTS.connectionTimeoutMs;
   return { ...DEFAULT_TIMEOUTS, connectionTimeoutMs, requestTimeoutMs: Math.max(connectionTimeoutMs, DEFAULT_TIMEOUTS.requestTimeoutMs) };
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { resolveTopic, TopicArg, TopicTarget } from '../clusters/target';
 import { recordErrorMessage } from '../clusters/validation';
+import { config } from '../config';
 import type { Ctx } from '../ctx';
 import { canCompressZstd, Compression, COMPRESSIONS } from '../kafka/codecs';
 import { IDEMPOTENCE, Idempotence, IdempotenceRefusedError, ProducerMode } from '../kafka/produce/producer';
@@ -80,11 +81,11 @@ async function piecesToSend(editor: vscode.TextEditor): Promise<Piece[] | undefi
 
 /** The format and key settings, and the key of this run: from the argument, or asked for when configured. */
 async function parseOptions(arg: TopicArg): Promise<ParseOptions | undefined> {
-  const config = vscode.workspace.getConfiguration('ckafka.produce');
-  const format: ProduceFormat = config.get<string>('format') === 'jsonl' ? 'jsonl' : 'text';
-  const keySeparator = config.get<string>('keySeparator') || undefined;
+  const settings = config.produce();
+  const format: ProduceFormat = settings.format === 'jsonl' ? 'jsonl' : 'text';
+  const keySeparator = settings.keySeparator || undefined;
   let key = typeof arg === 'object' && arg !== null && 'key' in arg ? (arg as ProduceArgs).key : undefined;
-  if (key === undefined && config.get<boolean>('askForKey')) {
+  if (key === undefined && settings.askForKey) {
     const typed = await vscode.window.showInputBox({
       title: vscode.l10n.t('Message key'),
       prompt: vscode.l10n.t('The key for every message of this send; leave empty for none.'),
@@ -121,7 +122,7 @@ async function parse(ctx: Ctx, mode: Mode, pieces: Piece[], options: ParseOption
 
 /** `ckafka.produce.compression`, checked: an unknown value or a codec this runtime cannot write is an error, never a fallback. */
 function compressionSetting(ctx: Ctx): Compression | undefined {
-  const value = vscode.workspace.getConfiguration('ckafka.produce').get<string>('compression', 'none');
+  const value = config.produce().compression;
   const compression = COMPRESSIONS.find((c) => c === String(value).toLowerCase());
   if (!compression) {
     void ctx.showError(vscode.l10n.t('The setting ckafka.produce.compression has the unknown value "{0}"; use none, gzip, snappy, lz4 or zstd. Nothing was sent.', String(value)));
@@ -138,7 +139,7 @@ function compressionSetting(ctx: Ctx): Compression | undefined {
 
 /** `ckafka.produce.idempotent`, checked like the compression: an unknown value is an error, never a weaker choice. */
 function idempotenceSetting(ctx: Ctx): Idempotence | undefined {
-  const value = vscode.workspace.getConfiguration('ckafka.produce').get<string>('idempotent', 'auto');
+  const value = config.produce().idempotent;
   const idempotence = IDEMPOTENCE.find((i) => i === String(value).toLowerCase());
   if (!idempotence) {
     void ctx.showError(vscode.l10n.t('The setting ckafka.produce.idempotent has the unknown value "{0}"; use auto, always or never. Nothing was sent.', String(value)));

@@ -25,6 +25,8 @@ export interface OutputBufferOptions {
 const DEFAULT_FLUSH_MS = 100;
 /** `ckafka.consumer.maxBytes`'s default: 20 MiB. */
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+/** `ckafka.consumer.maxLines`'s default. */
+export const DEFAULT_MAX_LINES = 10_000;
 /** The smallest byte limit honoured; a smaller one is raised to it. */
 const MIN_MAX_BYTES = 1024;
 const DEFAULT_MAX_PENDING_CHARS = 8_000_000;

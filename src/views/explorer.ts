@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ClusterSessions } from '../clusters/sessions';
 import type { ClusterChange, ClusterStore } from '../clusters/store';
 import type { Consumers } from '../consumers/registry';
+import { config } from '../config';
 import type { TopologyChange } from '../ctx';
 import type { ClusterSettings } from '../kafka/cluster';
 import { classifyError, Failure } from '../kafka/errors';
@@ -245,9 +246,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       case 'topics':
         return this.guard(node, 'topics', async (admin) => {
           const all = await loadTopics(admin);
-          const config = vscode.workspace.getConfiguration('ckafka.explorer');
-          const filter = config.get<string>('topicFilter', '*');
-          const shown = filterTopics(all, filter, config.get<boolean>('showInternalTopics', false));
+          const { topicFilter: filter, showInternalTopics } = config.explorer();
+          const shown = filterTopics(all, filter, showInternalTopics);
           if (shown.length === 0) {
             return [new MessageNode(node, all.length === 0 ? vscode.l10n.t('No topics') : vscode.l10n.t('No topic matches the filter {0}', filter))];
           }
