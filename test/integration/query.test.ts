@@ -6,7 +6,7 @@ import { sendRecords } from '../../src/kafka/produce/send';
 import { FilterError, QueryConnection, QueryError, QueryRecord, QuerySpec, QuerySummary, runQuery } from '../../src/kafka/query';
 import { PartitionProgress, QueryProgress } from '../../src/kafka/query/spec';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER } from '../broker';
-import { kafkaFor, localOnly, startTarget, Target, uniqueTopic, waitUntil } from './env';
+import { kafkaFor, localOnly, localSuite, startTarget, Target, uniqueTopic, waitUntil } from './env';
 import { kcat } from './kcat';
 
 /**
@@ -55,7 +55,8 @@ interface Outcome {
   progress: QueryProgress[];
 }
 
-describe('Message Query: the scan engine against the broker', function () {
+// Each test fills a topic it creates and checks exact offsets and counts.
+localSuite('Message Query: the scan engine against the broker', 'creates and fills its topics with exact records', function () {
   this.timeout(120_000);
   let target: Target;
   let admin: Admin;
