@@ -29,7 +29,7 @@ export interface RunOptions {
 }
 
 /** The worker's heap: enough for a few Fetch answers in flight, and a hard stop for anything pathological. */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 256 };
 const DEFAULT_GRACE_MS = 2000;
 
 /**
