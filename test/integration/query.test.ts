@@ -318,6 +318,31 @@ describe('Message Query: the scan engine against the broker', function () {
       }
     });
 
+    it('stops at the time budget between Fetch answers, with the records read so far and each partition\'s position', async function () {
+      const local = localOnly(this, target, 'delays the local broker\'s Fetch answers');
+      const topic = await newTopic(1);
+      // 10 KB records: a Fetch brings at most about 100 of them (1 MiB), so the range takes several.
+      const big = 'x'.repeat(10_000);
+      for (let batch = 0; batch < 6; batch++) {
+        await producer.send({ topic, messages: Array.from({ length: 100 }, (_, i) => ({ key: `r-${batch * 100 + i}`, value: big })) });
+      }
+      local.faults.delay(400, FETCH);
+      try {
+        const o = await query({ topic, range: { kind: 'offsets', from: 0 }, budget: { seconds: 1 } });
+        assert.strictEqual(o.summary.stopped, 'seconds');
+        assert.strictEqual(o.summary.forced, undefined, 'the worker stopped by itself');
+        assert.ok(o.summary.scanned > 0 && o.summary.scanned < 600, `scanned ${o.summary.scanned} of 600`);
+        assert.deepStrictEqual(
+          o.records.map((r) => r.offset),
+          Array.from({ length: o.summary.scanned }, (_, i) => i),
+          'the records read before the budget ran out, in order, none missing',
+        );
+        assert.strictEqual(o.summary.partitions[0].next, o.summary.scanned, 'the partition\'s position is just after the last record read');
+      } finally {
+        local.faults.clear();
+      }
+    });
+
     it('stops on cancel, with what it had read', async function () {
       const local = localOnly(this, target, 'delays the local broker\'s Fetch answers');
       local.faults.delay(3000, FETCH);
