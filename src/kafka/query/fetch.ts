@@ -30,13 +30,21 @@ export interface ScanRecord {
   headers: readonly FilterHeader[];
 }
 
+/**
+ * Where the records of a Fetch answer are: a record batch (decompressed when it was compressed), read
+ * only when a RecordReader walks it; or records kafkajs decoded (see fetchByKafkajs).
+ */
+export type RecordBlock = { body: Buffer; count: number; baseOffset: number; baseTimestamp: number; logAppendTime: number } | { decoded: ScanRecord[] };
+
 /** One partition's part of a Fetch answer. */
 export interface PartitionAnswer {
   partition: number;
   errorCode: number;
   highWatermark: number;
-  /** Records from the fetch offset on, below `end`; control records are left out. */
-  records: ScanRecord[];
+  /** The records, read with a RecordReader: from `from` on, below `end`, control records left out. */
+  blocks: RecordBlock[];
+  from: number;
+  end: number;
   /** Where the partition goes on: after the last batch of the answer (the fetch offset when it held none). */
   next: number;
   /** Whether the answer held any record batch (a complete one). */
@@ -188,18 +196,19 @@ export function readFetchAnswer(buf: Buffer, topic: string, partitions: readonly
 }
 
 function emptyAnswer(partition: number, errorCode: number, highWatermark: number, offset: number): PartitionAnswer {
-  return { partition, errorCode, highWatermark, records: [], next: offset, empty: true, skipped: [] };
+  return { partition, errorCode, highWatermark, blocks: [], from: offset, end: offset, next: offset, empty: true, skipped: [] };
 }
 
 const BATCH_HEADER = 61;
 const NO_HEADERS: readonly FilterHeader[] = Object.freeze([]);
 
 /**
- * The records of the record batches in `data` with offsets in [from, end), control records left out; a
- * batch that cannot be decompressed is skipped and named. A batch cut short by the size limit ends the data.
+ * The record batches in `data` that hold offsets in [from, end), control batches left out; a batch that
+ * cannot be decompressed is skipped and named. A batch cut short by the size limit ends the data. The
+ * records themselves are read later, one at a time, by a RecordReader.
  */
 export function readRecordBatches(partition: number, data: Buffer, from: number, end: number, highWatermark: number): PartitionAnswer | 'legacy' {
-  const records: ScanRecord[] = [];
+  const blocks: RecordBlock[] = [];
   const skipped: SkippedBatch[] = [];
   let next = from;
   let empty = true;
@@ -237,76 +246,177 @@ export function readRecordBatches(partition: number, data: Buffer, from: number,
         continue;
       }
     }
-    readRecords(body, count, baseOffset, baseTimestamp, logAppendTime, from, end, records);
+    blocks.push({ body, count, baseOffset, baseTimestamp, logAppendTime });
     at = batchEnd;
   }
-  return { partition, errorCode: 0, highWatermark, records, next, empty, skipped };
+  return { partition, errorCode: 0, highWatermark, blocks, from, end, next, empty, skipped };
 }
 
-/** Reads a zig-zag varint at `pos.at` (up to 64 bits, as a double). */
-function varint(buf: Buffer, pos: { at: number }): number {
-  let result = 0;
-  let factor = 1;
-  for (;;) {
-    if (pos.at >= buf.length) {
-      throw new FetchFormatError('a record runs past its batch');
-    }
-    const b = buf[pos.at++];
-    result += (b & 0x7f) * factor;
-    if (b < 0x80) {
-      break;
-    }
-    factor *= 128;
-    if (factor > 2 ** 63) {
-      throw new FetchFormatError('a varint longer than 64 bits');
-    }
-  }
-  // zig-zag: 2n for n >= 0, 2|n| - 1 for n < 0
-  return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
-}
+const EMPTY = Buffer.alloc(0);
 
-function bytesAt(buf: Buffer, pos: { at: number }): Buffer | null {
-  const length = varint(buf, pos);
-  if (length < 0) {
-    return null;
-  }
-  if (pos.at + length > buf.length) {
-    throw new FetchFormatError('a key, value or header runs past its batch');
-  }
-  const view = buf.subarray(pos.at, pos.at + length);
-  pos.at += length;
-  return view;
-}
+/**
+ * Reads the records of one PartitionAnswer, one at a time, and is itself the record it is at: its fields
+ * change with each next(). Nothing is made for a record but what is looked at (a key, a value or the
+ * headers, each a view into the answer); snapshot() gives a record that stays. So a scan of millions of
+ * records leaves next to no garbage, and none that outlives a record.
+ */
+export class RecordReader implements ScanRecord {
+  offset = 0;
+  timestamp = 0;
+  private body: Buffer = EMPTY;
+  private at = 0;
+  private keyAt = 0;
+  private keyLength = -1;
+  private valueAt = 0;
+  private valueLength = -1;
+  private headersAt = 0;
+  private headerCount = 0;
+  private block = -1;
+  /** Records left in the current block; for a decoded block, the index of the next one. */
+  private left = 0;
+  private decoded: ScanRecord | undefined;
 
-function readRecords(body: Buffer, count: number, baseOffset: number, baseTimestamp: number, logAppendTime: number, from: number, end: number, out: ScanRecord[]): void {
-  const pos = { at: 0 };
-  for (let i = 0; i < count && pos.at < body.length; i++) {
-    const length = varint(body, pos);
-    const recordEnd = pos.at + length;
-    pos.at++; // attributes
-    const timestampDelta = varint(body, pos);
-    const offset = baseOffset + varint(body, pos);
-    if (offset >= end) {
-      return;
-    }
-    if (offset < from) {
-      pos.at = recordEnd;
-      continue;
-    }
-    const key = bytesAt(body, pos);
-    const value = bytesAt(body, pos);
-    const headerCount = varint(body, pos);
-    let headers = NO_HEADERS;
-    if (headerCount > 0) {
-      const list: FilterHeader[] = [];
-      for (let h = 0; h < headerCount; h++) {
-        const name = bytesAt(body, pos);
-        list.push({ name: name === null ? '' : name.toString('utf8'), value: bytesAt(body, pos) });
+  constructor(private readonly answer: PartitionAnswer) {}
+
+  /** Moves to the next record; false when there is none. Throws FetchFormatError on a damaged record. */
+  next(): boolean {
+    const { blocks, from, end } = this.answer;
+    for (;;) {
+      const block = blocks[this.block];
+      if (block !== undefined && 'decoded' in block) {
+        while (this.left < block.decoded.length) {
+          const record = block.decoded[this.left++];
+          if (record.offset >= from && record.offset < end) {
+            this.decoded = record;
+            this.offset = record.offset;
+            this.timestamp = record.timestamp;
+            return true;
+          }
+        }
+      } else if (block !== undefined) {
+        const body = this.body;
+        while (this.left > 0 && this.at < body.length) {
+          this.left--;
+          const length = this.varint();
+          const recordEnd = this.at + length;
+          this.at++; // attributes
+          const timestampDelta = this.varint();
+          const offset = block.baseOffset + this.varint();
+          if (offset >= end) {
+            break;
+          }
+          if (offset < from) {
+            this.at = recordEnd;
+            continue;
+          }
+          this.keyLength = this.varint();
+          this.keyAt = this.skip(this.keyLength);
+          this.valueLength = this.varint();
+          this.valueAt = this.skip(this.valueLength);
+          this.headerCount = this.varint();
+          this.headersAt = this.at;
+          this.offset = offset;
+          this.timestamp = block.logAppendTime >= 0 ? block.logAppendTime : block.baseTimestamp + timestampDelta;
+          if (recordEnd > body.length) {
+            throw new FetchFormatError('a record runs past its batch');
+          }
+          this.at = recordEnd;
+          return true;
+        }
       }
-      headers = list;
+      if (++this.block >= blocks.length) {
+        this.block = blocks.length;
+        return false;
+      }
+      const nextBlock = blocks[this.block];
+      this.decoded = undefined;
+      if ('decoded' in nextBlock) {
+        this.left = 0;
+      } else {
+        this.body = nextBlock.body;
+        this.at = 0;
+        this.left = nextBlock.count;
+      }
     }
-    out.push({ offset, timestamp: logAppendTime >= 0 ? logAppendTime : baseTimestamp + timestampDelta, key, value, headers });
-    pos.at = recordEnd;
+  }
+
+  get key(): Buffer | null {
+    if (this.decoded) {
+      return this.decoded.key;
+    }
+    return this.keyLength < 0 ? null : this.body.subarray(this.keyAt, this.keyAt + this.keyLength);
+  }
+
+  get value(): Buffer | null {
+    if (this.decoded) {
+      return this.decoded.value;
+    }
+    return this.valueLength < 0 ? null : this.body.subarray(this.valueAt, this.valueAt + this.valueLength);
+  }
+
+  get headers(): readonly FilterHeader[] {
+    if (this.decoded) {
+      return this.decoded.headers;
+    }
+    if (this.headerCount <= 0) {
+      return NO_HEADERS;
+    }
+    const resume = this.at;
+    this.at = this.headersAt;
+    try {
+      const list: FilterHeader[] = [];
+      for (let h = 0; h < this.headerCount; h++) {
+        const nameLength = this.varint();
+        const nameAt = this.skip(nameLength);
+        const name = nameLength < 0 ? '' : this.body.toString('utf8', nameAt, nameAt + nameLength);
+        const valueLength = this.varint();
+        const valueAt = this.skip(valueLength);
+        list.push({ name, value: valueLength < 0 ? null : this.body.subarray(valueAt, valueAt + valueLength) });
+      }
+      return list;
+    } finally {
+      this.at = resume;
+    }
+  }
+
+  /** The current record as an object of its own, still viewing the answer's bytes. */
+  snapshot(): ScanRecord {
+    return { offset: this.offset, timestamp: this.timestamp, key: this.key, value: this.value, headers: this.headers };
+  }
+
+  /** Reads a zig-zag varint (up to 64 bits, as a double). */
+  private varint(): number {
+    const body = this.body;
+    let result = 0;
+    let factor = 1;
+    for (;;) {
+      if (this.at >= body.length) {
+        throw new FetchFormatError('a record runs past its batch');
+      }
+      const b = body[this.at++];
+      result += (b & 0x7f) * factor;
+      if (b < 0x80) {
+        break;
+      }
+      factor *= 128;
+      if (factor > 2 ** 63) {
+        throw new FetchFormatError('a varint longer than 64 bits');
+      }
+    }
+    // zig-zag: 2n for n >= 0, 2|n| - 1 for n < 0
+    return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+  }
+
+  /** Steps over `length` bytes (none for a null, length -1); where they start. */
+  private skip(length: number): number {
+    const at = this.at;
+    if (length > 0) {
+      if (at + length > this.body.length) {
+        throw new FetchFormatError('a key, value or header runs past its batch');
+      }
+      this.at = at + length;
+    }
+    return at;
   }
 }
 
@@ -326,7 +436,7 @@ export async function fetchByKafkajs(broker: FetchBroker, topic: string, partiti
       return emptyAnswer(request.partition, 0, -1, request.offset);
     }
     let next = request.offset;
-    const records: ScanRecord[] = [];
+    const decoded: ScanRecord[] = [];
     const skipped = new Map<string, SkippedBatch>();
     for (const m of answer.messages) {
       const offset = Number(m.offset);
@@ -338,10 +448,20 @@ export async function fetchByKafkajs(broker: FetchBroker, topic: string, partiti
         const batch = { partition: request.partition, firstOffset: Number(bad.firstOffset), lastOffset: Number(bad.lastOffset), compression: bad.compression, reason: bad.reason };
         skipped.set(bad.firstOffset, batch);
       } else if (offset >= request.offset && offset < request.end && !m.isControlRecord) {
-        records.push({ offset, timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: headerList(m.headers) });
+        decoded.push({ offset, timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: headerList(m.headers) });
       }
     }
-    return { partition: request.partition, errorCode: answer.errorCode, highWatermark: Number(answer.highWatermark), records, next, empty: answer.messages.length === 0, skipped: [...skipped.values()] };
+    return {
+      partition: request.partition,
+      errorCode: answer.errorCode,
+      highWatermark: Number(answer.highWatermark),
+      blocks: [{ decoded }],
+      from: request.offset,
+      end: request.end,
+      next,
+      empty: answer.messages.length === 0,
+      skipped: [...skipped.values()],
+    };
   });
 }
 

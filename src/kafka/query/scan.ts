@@ -2,7 +2,7 @@ import { kafkaConfig } from '../cluster';
 import { classifyError, kafkaErrorType } from '../errors';
 import { compileFilter, parseFilter, RecordPredicate } from './filter';
 import { KafkaCluster, openCluster } from './cluster';
-import { fetchPartitions, PartitionAnswer, PartitionRequest, ScanRecord } from './fetch';
+import { fetchPartitions, PartitionAnswer, PartitionRequest, RecordReader, ScanRecord } from './fetch';
 import { planPartition, PartitionOffsets } from './plan';
 import { packRecords, QueryRecord } from './records';
 import { PartitionProgress, QueryBudget, QueryConnection, QueryFailure, QueryProgress, QuerySpec, QuerySummary, resolveBudget, SkippedBatch, StopReason } from './spec';
@@ -54,7 +54,7 @@ interface PartitionState extends PartitionProgress {
 /** One partition's part of a Fetch answer: the records to look at and where the partition goes on. */
 interface Chunk {
   state: PartitionState;
-  records: ScanRecord[];
+  answer: PartitionAnswer;
   next: number;
 }
 
@@ -357,7 +357,7 @@ export class Scan {
         continue;
       }
       state.empties = 0;
-      chunks.push({ state, records: part.records, next: part.next });
+      chunks.push({ state, answer: part, next: part.next });
     }
     return chunks;
   }
@@ -369,12 +369,12 @@ export class Scan {
     const timeTo = range.kind === 'time' && range.to !== undefined ? range.to : Infinity;
     const byTime = range.kind === 'time';
     let resultsFull = false;
-    for (const { state, records, next } of chunks) {
+    for (const { state, answer, next } of chunks) {
       if (this.stopReason !== undefined) {
         break;
       }
-      for (let i = 0; i < records.length; i++) {
-        const record = records[i];
+      const record = new RecordReader(answer);
+      for (let i = 0; record.next(); i++) {
         if ((i & (CLOCK_EVERY - 1)) === CLOCK_EVERY - 1 && Date.now() >= this.deadline) {
           state.next = record.offset;
           this.stop('seconds');
@@ -398,7 +398,7 @@ export class Scan {
           this.matched++;
           state.matched++;
           if (this.kept < this.budget.results) {
-            this.keep(state.partition, record);
+            this.keep(state.partition, record.snapshot());
             resultsFull = this.kept >= this.budget.results;
           }
         }
