@@ -220,7 +220,7 @@ export async function queryBenchRows(target: Target, rounds: number, raw: Record
   const span = (v: number[], digits = 0) => `${Math.min(...v).toFixed(digits)} / ${median(v).toFixed(digits)} / ${Math.max(...v).toFixed(digits)}`;
   const scanRatio = ratio(f.scan);
   return [
-    { figure: `${f.scan.name} (${f.scan.unit}), reference kcat -C -e | grep -c`, ours: span(f.scan.ours), reference: span(f.scan.reference), ratio: scanRatio.toFixed(2), goal: 'ratio ≥ 0.5', met: scanRatio >= 0.5 },
+    { figure: `${f.scan.name} (${f.scan.unit}), reference kcat -C -e piped to grep -c`, ours: span(f.scan.ours), reference: span(f.scan.reference), ratio: scanRatio.toFixed(2), goal: 'ratio ≥ 0.5', met: scanRatio >= 0.5 },
     {
       figure: 'longest event-loop block on the calling thread during that scan (ms)',
       ours: `${span(f.blockMs, 1)} (busy: ${span(f.busyMs, 1)})`,
@@ -230,7 +230,7 @@ export async function queryBenchRows(target: Target, rounds: number, raw: Record
       met: median(f.blockMs) < 50,
     },
     { figure: 'RSS growth of the calling process during that scan (MB)', ours: span(f.rssGrowthMb, 1), reference: '-', ratio: '-', goal: 'under 150 MB', met: median(f.rssGrowthMb) < 150 },
-    { figure: `${f.first.name} of a ${RECORDS.toLocaleString('en')}-record topic (ms), reference kcat | grep -m1`, ours: span(f.first.ours), reference: span(f.first.reference), ratio: ratio(f.first).toFixed(2), goal: 'under 500 ms', met: median(f.first.ours) < 500 },
+    { figure: `${f.first.name} of a ${RECORDS.toLocaleString('en')}-record topic (ms), reference kcat piped to grep -m1`, ours: span(f.first.ours), reference: span(f.first.reference), ratio: ratio(f.first).toFixed(2), goal: 'under 500 ms', met: median(f.first.ours) < 500 },
   ];
 }
 
