@@ -1,5 +1,5 @@
-// Bundles the extension for the .vsix: dist/extension.js, loaded at activation; dist/queryWorker.js, the
-// Message Query worker thread's script (started on each query); and one bundle per library loaded on first use (kafkajs when a cluster is first used, snappyjs and fzstd on the first batch of their
+// Bundles the extension for the .vsix: dist/extension.js, loaded at activation, and one bundle per library
+// loaded on first use (kafkajs when a cluster is first used, snappyjs and fzstd on the first batch of their
 // codec), each under dist/node_modules/<name>/ with its license, so activation pays for none of them.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'fs';
@@ -8,7 +8,6 @@ const common = { bundle: true, minify: true, platform: 'node', target: 'node18',
 const lazy = { kafkajs: 'node_modules/kafkajs/index.js', snappyjs: 'node_modules/snappyjs/index.js', fzstd: 'node_modules/fzstd/lib/index.js' };
 
 await build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...Object.keys(lazy)] });
-await build({ ...common, entryPoints: ['src/kafka/query/worker.ts'], outfile: 'dist/queryWorker.js', external: Object.keys(lazy) });
 for (const [name, entry] of Object.entries(lazy)) {
   await build({ ...common, entryPoints: [entry], outfile: `dist/node_modules/${name}/index.js` });
   mkdirSync(`dist/node_modules/${name}`, { recursive: true });
