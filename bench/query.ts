@@ -14,8 +14,9 @@ import { describe, Figure, median, ratio } from './common';
  * over the last 24 hours; one record in 1000 holds the word "needle".
  * - Scan the whole topic with `value contains "needle"`: records/s, from runQuery to the summary (worker
  *   start and connection included), against `kcat -C -e -o beginning | grep -c needle` from spawn to exit.
- *   Meanwhile on the calling thread: the longest event-loop block (a 5 ms timer's lateness) and the growth
- *   of the process's RSS (the worker thread's heap included: it lives in the same process).
+ *   Meanwhile on the calling thread: the longest event-loop block (a 5 ms timer's lateness, which the
+ *   machine's other load adds to), the thread's own busiest 5 ms tick (event-loop utilization), and the
+ *   growth of the process's RSS (the worker thread's heap included: it lives in the same process).
  * - First matching row for one key in the last 15 minutes: from runQuery to the first record, against
  *   `kcat -C -o s@<from> -o e@<to> -e -u -f '%k\n' | grep -m1 -x <key>` (unbuffered, so that the line is not held
  *   in kcat's output buffer) from spawn to grep's line.
