@@ -10,6 +10,7 @@ import { benchFirstRecord } from './firstRecord';
 import { benchHostMemory } from './hostMemory';
 import { benchSingleProduce } from './latency';
 import { benchProduce } from './produce';
+import { queryBenchRows } from './query';
 
 /**
  * `npm run bench`: every figure of the performance budget, each with its reference measured on the same
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     const growth = memory.peakMb - memory.beforeMb;
     rows.push({ figure: `extension host RSS growth, ${memory.records.toLocaleString('en')} records through a live consumer (MB)`, ours: growth.toFixed(1), reference: '-', ratio: '-', goal: 'under 150 MB', met: growth < 150 });
     Object.assign(raw, { activation, memory });
+    rows.push(...(await queryBenchRows(target, ROUNDS, raw)));
   } finally {
     await target.stop();
   }

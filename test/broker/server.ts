@@ -155,6 +155,7 @@ export class BrokerServer {
         socket.destroy();
         return;
       }
+      this.cluster.requestsByApi.set(apiKey, (this.cluster.requestsByApi.get(apiKey) ?? 0) + 1);
       const ctx: RequestContext = {
         apiKey,
         version,

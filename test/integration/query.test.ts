@@ -19,6 +19,8 @@ const READER_PASSWORD = 'reader-secret';
 const WRITER = 'ckafka-sandbox#writer';
 const WRITER_PASSWORD = 'writer-secret';
 const FETCH = 1;
+/** The API keys of everything a consumer group does: find it, join it, commit to it, leave it, delete it. */
+const GROUP_APIS = { OffsetCommit: 8, OffsetFetch: 9, FindCoordinator: 10, JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, DeleteGroups: 42 };
 
 /** The fixture's records: i = 0..299 on partition i % 3, one second apart from T0. */
 const T0 = 2_000_000_000_000;
@@ -225,6 +227,17 @@ localSuite('Message Query: the scan engine against the broker', 'creates and fil
       ['user.tags contains "vip" and status != "paid"', ORDERS.filter((o) => o.user.tags.includes('vip') && o.status !== 'paid'), false],
       ['status = "paid" and (user.id = 0 or amount < 30)', ORDERS.filter((o) => o.status === 'paid' && (o.user.id === 0 || o.amount < 30)), false],
       ['not (status = "new" or status = "paid")', ORDERS.filter((o) => !(o.status === 'new' || o.status === 'paid')), false],
+      ['key = "order-1" or key = "order-2"', ORDERS.filter((o) => o.i === 1 || o.i === 2), false],
+      ['key != "order-7" and amount < 15', ORDERS.filter((o) => o.i !== 7 && o.amount < 15), false],
+      ['key not matches /^order-\\d$/', ORDERS.filter((o) => !/^order-\d$/.test(o.key)), true],
+      ['value not matches /paid/', ORDERS.filter((o) => o.status !== 'paid'), false],
+      ['header.source != "app"', ORDERS.filter((o) => o.source !== 'app'), true],
+      ['header.trace-id not contains "1"', ORDERS.filter((o) => !`t-${o.i}`.includes('1')), true],
+      ['header.source exists and amount >= 441', ORDERS.filter((o) => o.amount >= 441), false],
+      ['amount < 3', ORDERS.filter((o) => o.amount < 3), false],
+      ['user.tags[0] = "vip" and user.id >= 5', ORDERS.filter((o) => o.user.tags[0] === 'vip' && o.user.id >= 5), false],
+      ['user.tags[0] exists', ORDERS.filter((o) => o.user.tags.length > 0), false],
+      ['user not exists', [], true],
     ];
     for (const [filter, expected, late] of cases) {
       it(`keeps exactly the records ${filter} describes`, async () => {
@@ -306,6 +319,31 @@ localSuite('Message Query: the scan engine against the broker', 'creates and fil
       }
     });
 
+    it('stops at the time budget between Fetch answers, with the records read so far and each partition\'s position', async function () {
+      const local = localOnly(this, target, 'delays the local broker\'s Fetch answers');
+      const topic = await newTopic(1);
+      // 10 KB records: a Fetch brings at most about 100 of them (1 MiB), so the range takes several.
+      const big = 'x'.repeat(10_000);
+      for (let batch = 0; batch < 6; batch++) {
+        await producer.send({ topic, messages: Array.from({ length: 100 }, (_, i) => ({ key: `r-${batch * 100 + i}`, value: big })) });
+      }
+      local.faults.delay(400, FETCH);
+      try {
+        const o = await query({ topic, range: { kind: 'offsets', from: 0 }, budget: { seconds: 1 } });
+        assert.strictEqual(o.summary.stopped, 'seconds');
+        assert.strictEqual(o.summary.forced, undefined, 'the worker stopped by itself');
+        assert.ok(o.summary.scanned > 0 && o.summary.scanned < 600, `scanned ${o.summary.scanned} of 600`);
+        assert.deepStrictEqual(
+          o.records.map((r) => r.offset),
+          Array.from({ length: o.summary.scanned }, (_, i) => i),
+          'the records read before the budget ran out, in order, none missing',
+        );
+        assert.strictEqual(o.summary.partitions[0].next, o.summary.scanned, 'the partition\'s position is just after the last record read');
+      } finally {
+        local.faults.clear();
+      }
+    });
+
     it('stops on cancel, with what it had read', async function () {
       const local = localOnly(this, target, 'delays the local broker\'s Fetch answers');
       local.faults.delay(3000, FETCH);
@@ -375,35 +413,52 @@ localSuite('Message Query: the scan engine against the broker', 'creates and fil
       assert.deepStrictEqual(groupsBefore, [], 'no test of this suite left a group');
       await waitUntil(() => connections(local) <= before, 'the worker closed its connections');
     });
+
+    it('sends the broker no group request at all, not even as a user who may use every group: nothing to leave behind, nothing committed', async function () {
+      const local = localOnly(this, target, 'the requests are counted on the local broker');
+      const served = (apiKey: number) => local.cluster.requestsByApi.get(apiKey) ?? 0;
+      const groupRequests = () => Object.fromEntries(Object.entries(GROUP_APIS).map(([name, key]) => [name, served(key)]));
+      const before = groupRequests();
+      const fetchesBefore = served(FETCH);
+      const o = await query({ topic: orders, range: { kind: 'time', from: T0, to: T0 + 99_000 }, filter: 'status = "paid"' }, as('dev'));
+      assert.strictEqual(o.summary.stopped, 'range', JSON.stringify(o.summary.error));
+      assert.deepStrictEqual(keys(o), keysOf(ORDERS.filter((r) => r.i < 100 && r.status === 'paid')));
+      assert.ok(served(FETCH) > fetchesBefore, 'the counts see the scan\'s own requests');
+      assert.deepStrictEqual(groupRequests(), before);
+      assert.deepStrictEqual(local.cluster.groups.listGroupIds(), []);
+    });
   });
 
   describe('compressed batches', () => {
-    it('reads batches that kcat wrote with lz4 and zstd (and gzip, snappy) inside the worker', async function () {
+    it('reads batches that kcat wrote with each codec, interleaved, inside the worker', async function () {
       const topic = await newTopic(2);
       const expected: string[] = [];
-      for (const [partition, codec] of [
+      const codecs = [
         [0, 'lz4'],
         [1, 'zstd'],
         [0, 'gzip'],
         [1, 'snappy'],
-      ] as const) {
+        [0, 'none'],
+      ] as const;
+      for (const [partition, codec] of codecs) {
         const lines = Array.from({ length: 500 }, (_, i) => `${codec}-${i}\t{"codec":"${codec}","n":${i},"note":"${i % 10 === 0 ? 'match' : 'skip'} 你好"}`);
         const { code, stderr } = await kcat(target, ['-P', '-t', topic, '-p', String(partition), '-z', codec, '-K', '\t'], `${lines.join('\n')}\n`);
         assert.strictEqual(code, 0, stderr);
         expected.push(...lines.filter((l) => l.includes('match')).map((l) => l.split('\t')[0]));
       }
       if (target.local) {
-        const stored = (p: number) => new Set((target.local as LocalBroker).cluster.topics.get(topic)?.partitions[p].batches.map((b) => COMPRESSIONS[b.bytes.readInt16BE(21) & 0x07]));
-        // librdkafka sends a batch uncompressed when compressing it would not help, so only these two are sure.
-        assert.ok(stored(0).has('lz4') && stored(1).has('zstd'), `stored: ${[...stored(0)]} / ${[...stored(1)]}`);
+        const stored = (p: number) => [...new Set((target.local as LocalBroker).cluster.topics.get(topic)?.partitions[p].batches.map((b) => COMPRESSIONS[b.bytes.readInt16BE(21) & 0x07]))].sort();
+        assert.deepStrictEqual([stored(0), stored(1)], [['gzip', 'lz4', 'none'], ['snappy', 'zstd']], 'the broker holds batches of every codec');
       }
       const o = await query({ topic, range: { kind: 'offsets', from: 0 }, filter: 'note contains "match"' });
       assert.strictEqual(o.summary.stopped, 'range');
-      assert.strictEqual(o.summary.scanned, 2000);
+      assert.strictEqual(o.summary.scanned, 500 * codecs.length);
       assert.deepStrictEqual(keys(o), expected.sort());
       assert.deepStrictEqual(o.summary.skipped, []);
-      const v = o.records.find((r) => Buffer.from(r.key ?? []).toString() === 'zstd-490');
-      assert.strictEqual(Buffer.from(v?.value ?? []).toString(), '{"codec":"zstd","n":490,"note":"match 你好"}');
+      for (const [, codec] of codecs) {
+        const v = o.records.find((r) => Buffer.from(r.key ?? []).toString() === `${codec}-490`);
+        assert.strictEqual(Buffer.from(v?.value ?? []).toString(), `{"codec":"${codec}","n":490,"note":"match 你好"}`);
+      }
     });
 
     it('goes past a batch it cannot decode, and names it', async function () {

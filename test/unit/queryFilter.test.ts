@@ -2,15 +2,17 @@ import * as assert from 'assert';
 import { compileFilter, FilterError, FilterExpectation, FilterRecord, parseFilter, printFilter } from '../../src/kafka/query/filter';
 import { unsafeRegexReason } from '../../src/kafka/query/filter/regex';
 
-const json = (value: unknown, key: string | null = null, headers: FilterRecord['headers'] = {}): FilterRecord => ({
+type Headers = Record<string, Buffer | null | Buffer[]>;
+const headerList = (headers: Headers) => Object.entries(headers).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ name, value })));
+const json = (value: unknown, key: string | null = null, headers: Headers = {}): FilterRecord => ({
   key: key === null ? null : Buffer.from(key),
   value: Buffer.from(JSON.stringify(value)),
-  headers,
+  headers: headerList(headers),
 });
-const text = (value: string | Buffer | null, key: string | Buffer | null = null, headers: FilterRecord['headers'] = {}): FilterRecord => ({
+const text = (value: string | Buffer | null, key: string | Buffer | null = null, headers: Headers = {}): FilterRecord => ({
   key: typeof key === 'string' ? Buffer.from(key) : key,
   value: typeof value === 'string' ? Buffer.from(value) : value,
-  headers,
+  headers: headerList(headers),
 });
 
 /** The records of `records` (by index) that `filter` keeps. */

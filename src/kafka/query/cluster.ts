@@ -1,6 +1,6 @@
 import type { Kafka, KafkaConfig } from 'kafkajs';
 import { kafkajs } from '../lib';
-import type { DecodedRecord } from './records';
+import type { FetchBroker } from './fetch';
 
 /**
  * Reading without a consumer group.
@@ -8,7 +8,7 @@ import type { DecodedRecord } from './records';
  * kafkajs's public consumer always joins a group (JoinGroup, SyncGroup, heartbeats, OffsetFetch), which on
  * CKafka needs an ACL policy for the group and leaves the group behind until it is deleted. A query only
  * reads, so it talks to the brokers the way kafkajs's own consumer does underneath: kafkajs's Cluster
- * (connections, SASL, metadata, ListOffsets) and each leader's Broker.fetch. No group is ever named, nothing
+ * (connections, SASL, metadata, ListOffsets) and a Fetch to each leader (fetch.ts). No group is ever named, nothing
  * is committed, and only the topic's Describe and Read permissions are needed.
  *
  * The Cluster is not exported by kafkajs's index; the Kafka client makes one for each producer, consumer and
@@ -20,26 +20,6 @@ import type { DecodedRecord } from './records';
  */
 
 export const READ_UNCOMMITTED = 0;
-
-export interface FetchedPartition {
-  partition: number;
-  errorCode: number;
-  highWatermark: string;
-  messages: (DecodedRecord & { isControlRecord?: boolean; batchContext?: { firstOffset: string; lastOffsetDelta: number } })[];
-}
-
-export interface FetchRequest {
-  replicaId?: number;
-  isolationLevel: number;
-  maxWaitTime: number;
-  minBytes: number;
-  maxBytes: number;
-  topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
-}
-
-export interface KafkaBroker {
-  fetch(request: FetchRequest): Promise<{ responses: { topicName: string; partitions: FetchedPartition[] }[] }>;
-}
 
 export interface PartitionMetadata {
   partitionId: number;
@@ -54,7 +34,7 @@ export interface KafkaCluster {
   addTargetTopic(topic: string): Promise<void>;
   refreshMetadata(): Promise<void>;
   findTopicPartitionMetadata(topic: string): PartitionMetadata[];
-  findBroker(args: { nodeId: number }): Promise<KafkaBroker>;
+  findBroker(args: { nodeId: number }): Promise<FetchBroker>;
   fetchTopicsOffset(
     topics: { topic: string; partitions: { partition: number }[]; fromBeginning?: boolean; fromTimestamp?: number }[],
   ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;

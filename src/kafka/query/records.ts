@@ -18,48 +18,25 @@ export interface QueryRecord {
   size: number;
 }
 
-/** A record as kafkajs decodes it (a header that repeats comes as an array). */
-export interface DecodedRecord {
-  offset: string;
-  timestamp: string;
+/** A record as the scan decodes it: views into a Fetch answer (see fetch.ts). */
+export interface ScannedRecord {
+  offset: number;
+  timestamp: number;
   key: Buffer | null;
   value: Buffer | null;
-  headers?: Record<string, Buffer | string | null | (Buffer | string | null)[] | undefined>;
-}
-
-function headerList(headers: DecodedRecord['headers']): { name: string; value: Buffer | null }[] {
-  const out: { name: string; value: Buffer | null }[] = [];
-  for (const name of Object.keys(headers ?? {})) {
-    const value = headers?.[name];
-    for (const v of Array.isArray(value) ? value : [value]) {
-      if (v !== undefined) {
-        out.push({ name, value: typeof v === 'string' ? Buffer.from(v, 'utf8') : v });
-      }
-    }
-  }
-  return out;
-}
-
-/** Bytes of the key, the value and the headers, as QueryRecord.size counts them. */
-export function recordSize(record: DecodedRecord): number {
-  let size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  for (const h of headerList(record.headers)) {
-    size += Buffer.byteLength(h.name) + (h.value?.length ?? 0);
-  }
-  return size;
+  headers: readonly { name: string; value: Buffer | null }[];
 }
 
 /**
- * Copies found records out of the fetch responses they were decoded from, into one new ArrayBuffer that
- * can be transferred to the main thread without copying again. (A view into a fetch response would drag
- * the whole response along with it.)
+ * Copies found records out of the Fetch answers they were read from, into one new ArrayBuffer that can be
+ * transferred to the main thread without copying again. (A view into a Fetch answer would drag the whole
+ * answer along with it.)
  */
-export function packRecords(found: readonly { partition: number; record: DecodedRecord }[]): { records: QueryRecord[]; buffer: ArrayBuffer } {
-  const prepared = found.map(({ partition, record }) => ({ partition, record, headers: headerList(record.headers) }));
+export function packRecords(found: readonly { partition: number; record: ScannedRecord }[]): { records: QueryRecord[]; buffer: ArrayBuffer } {
   let total = 0;
-  for (const p of prepared) {
-    total += (p.record.key?.length ?? 0) + (p.record.value?.length ?? 0);
-    for (const h of p.headers) {
+  for (const { record } of found) {
+    total += (record.key?.length ?? 0) + (record.value?.length ?? 0);
+    for (const h of record.headers) {
       total += h.value?.length ?? 0;
     }
   }
@@ -74,13 +51,13 @@ export function packRecords(found: readonly { partition: number; record: Decoded
     at += bytes.length;
     return view;
   };
-  const records = prepared.map(({ partition, record, headers }) => {
+  const records = found.map(({ partition, record }) => {
     let size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
-    const copied = headers.map((h) => {
+    const headers = record.headers.map((h) => {
       size += Buffer.byteLength(h.name) + (h.value?.length ?? 0);
       return { name: h.name, value: copy(h.value) };
     });
-    return { partition, offset: Number(record.offset), timestamp: Number(record.timestamp), key: copy(record.key), value: copy(record.value), headers: copied, size };
+    return { partition, offset: record.offset, timestamp: record.timestamp, key: copy(record.key), value: copy(record.value), headers, size };
   });
   return { records, buffer };
 }

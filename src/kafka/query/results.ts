@@ -47,12 +47,14 @@ function preview(view: Uint8Array | null): { text: string | null; binary: boolea
   if (view === null) {
     return { text: null, binary: false };
   }
-  const head = bytes(view).subarray(0, PREVIEW_CHARS * 4);
   if (isUtf8(view)) {
+    // 4 bytes a character at most: enough bytes for PREVIEW_CHARS characters, however the text is made.
     const text = bytes(view).toString('utf8', 0, Math.min(view.length, PREVIEW_CHARS * 4));
-    // A cut inside a multi-byte character leaves a replacement character at the very end: drop it.
-    const whole = head.length === view.length ? text : text.replace(/\ufffd$/, '');
-    return { text: escapeControl(whole.length > PREVIEW_CHARS ? whole.slice(0, PREVIEW_CHARS) : whole), binary: false };
+    let end = Math.min(text.length, PREVIEW_CHARS);
+    if (end < text.length && text.charCodeAt(end - 1) >= 0xd800 && text.charCodeAt(end - 1) <= 0xdbff) {
+      end--; // never half of a surrogate pair
+    }
+    return { text: escapeControl(text.slice(0, end)), binary: false };
   }
   return { text: `base64:${bytes(view).subarray(0, Math.ceil(PREVIEW_CHARS / 4) * 3).toString('base64')}`, binary: true };
 }

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { parseFilter } from './filter';
@@ -22,15 +23,23 @@ export interface QueryRun {
 }
 
 export interface RunOptions {
-  /** The worker's script: `worker.js` beside this file unless given (the bundled extension passes its own). */
+  /**
+   * The worker's script. Unless given: `worker.js` beside this file (compiled sources), or else
+   * `queryWorker.js` beside it (the bundled extension, where this file is part of dist/extension.js).
+   */
   workerFile?: string;
   /** How long the worker may take to stop after a cancel or at the time budget before it is ended. */
   graceMs?: number;
 }
 
 /** The worker's heap: enough for a few Fetch answers in flight, and a hard stop for anything pathological. */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 256 };
 const DEFAULT_GRACE_MS = 2000;
+
+function defaultWorkerFile(): string {
+  const compiled = path.join(__dirname, 'worker.js');
+  return fs.existsSync(compiled) ? compiled : path.join(__dirname, 'queryWorker.js');
+}
 
 /**
  * Starts a query in a worker thread of its own, so that decoding and filtering never run on the calling
@@ -47,7 +56,7 @@ export function runQuery(spec: QuerySpec, connection: QueryConnection, listener:
   const grace = options.graceMs ?? DEFAULT_GRACE_MS;
   const startedAt = Date.now();
   const input: WorkerInput = { spec, connection };
-  const worker = new Worker(options.workerFile ?? path.join(__dirname, 'worker.js'), { workerData: input, resourceLimits: WORKER_LIMITS, execArgv: [] });
+  const worker = new Worker(options.workerFile ?? defaultWorkerFile(), { workerData: input, resourceLimits: WORKER_LIMITS, execArgv: [] });
 
   let last: QueryProgress = { partitions: [], scanned: 0, matched: 0, kept: 0 };
   let received = 0;

@@ -1,10 +1,10 @@
 import { kafkaConfig } from '../cluster';
-import { undecodable } from '../codecs';
 import { classifyError, kafkaErrorType } from '../errors';
 import { compileFilter, parseFilter, RecordPredicate } from './filter';
-import { FetchedPartition, KafkaCluster, openCluster, READ_UNCOMMITTED } from './cluster';
+import { KafkaCluster, openCluster } from './cluster';
+import { fetchPartitions, PartitionAnswer, PartitionRequest, RecordReader, ScanRecord } from './fetch';
 import { planPartition, PartitionOffsets } from './plan';
-import { DecodedRecord, packRecords, QueryRecord } from './records';
+import { packRecords, QueryRecord } from './records';
 import { PartitionProgress, QueryBudget, QueryConnection, QueryFailure, QueryProgress, QuerySpec, QuerySummary, resolveBudget, SkippedBatch, StopReason } from './spec';
 
 /** What the scan reports, in this order: plan, then progress and records, then done (always, once). */
@@ -50,13 +50,31 @@ interface PartitionState extends PartitionProgress {
   empties: number;
 }
 
-type FetchedRecord = FetchedPartition['messages'][number];
 
 /** One partition's part of a Fetch answer: the records to look at and where the partition goes on. */
 interface Chunk {
   state: PartitionState;
-  records: FetchedRecord[];
+  answer: PartitionAnswer;
   next: number;
+}
+
+/** Kafka's error names for the codes a Fetch answer may carry, as kafkajs names them (see errors.ts). */
+const ERROR_TYPES: Record<number, [type: string, retriable: boolean]> = {
+  1: ['OFFSET_OUT_OF_RANGE', true],
+  3: ['UNKNOWN_TOPIC_OR_PARTITION', true],
+  5: ['LEADER_NOT_AVAILABLE', true],
+  6: ['NOT_LEADER_OR_FOLLOWER', true],
+  7: ['REQUEST_TIMED_OUT', true],
+  13: ['NETWORK_EXCEPTION', true],
+  29: ['TOPIC_AUTHORIZATION_FAILED', false],
+  56: ['KAFKA_STORAGE_ERROR', true],
+  74: ['FENCED_LEADER_EPOCH', true],
+  75: ['UNKNOWN_LEADER_EPOCH', true],
+};
+
+function brokerError(code: number, partition: number): Error {
+  const [type, retriable] = ERROR_TYPES[code] ?? [`ERROR_CODE_${code}`, false];
+  return Object.assign(new Error(`partition ${partition}: the broker answered Fetch with ${type}`), { type, retriable });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -72,15 +90,15 @@ export class Scan {
   private readonly startedAt = Date.now();
   private readonly deadline: number;
   private stopReason: StopReason | undefined;
-  private rejectStop: (reason: Stopped) => void = () => undefined;
-  private readonly stopSignal: Promise<never>;
+  /** What each pending `race` does when the scan stops. */
+  private readonly onStop = new Set<(stopped: Stopped) => void>();
   private cluster: KafkaCluster | undefined;
   private states: PartitionState[] = [];
   private scanned = 0;
   private matched = 0;
   private kept = 0;
   private readonly skipped = new Map<string, SkippedBatch>();
-  private pending: { partition: number; record: DecodedRecord }[] = [];
+  private pending: { partition: number; record: ScanRecord }[] = [];
   private pendingBytes = 0;
   private lastFlush = 0;
   private lastProgress = 0;
@@ -94,8 +112,6 @@ export class Scan {
     this.budget = resolveBudget(spec.budget);
     this.predicate = compileFilter(parseFilter(spec.filter ?? ''));
     this.deadline = this.startedAt + this.budget.seconds * 1000;
-    this.stopSignal = new Promise<never>((_, reject) => (this.rejectStop = reject));
-    this.stopSignal.catch(() => undefined);
   }
 
   /** Stops at the next record batch; the scan still ends with its summary. */
@@ -106,13 +122,35 @@ export class Scan {
   private stop(reason: StopReason): void {
     if (this.stopReason === undefined) {
       this.stopReason = reason;
-      this.rejectStop(new Stopped(reason));
+      const stopped = new Stopped(reason);
+      for (const reject of [...this.onStop]) {
+        reject(stopped);
+      }
     }
   }
 
-  /** Waits for `promise`, or throws Stopped as soon as the scan is stopped. */
+  /**
+   * Waits for `promise`, or throws Stopped as soon as the scan is stopped. (Not Promise.race with one
+   * long-lived promise: each race would leave a reaction on it holding its result, every Fetch answer.)
+   */
   private race<T>(promise: Promise<T>): Promise<T> {
-    return Promise.race([promise, this.stopSignal]);
+    if (this.stopReason !== undefined) {
+      promise.catch(() => undefined);
+      return Promise.reject(new Stopped(this.stopReason));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.onStop.add(reject);
+      promise.then(
+        (value) => {
+          this.onStop.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.onStop.delete(reject);
+          reject(error);
+        },
+      );
+    });
   }
 
   async run(): Promise<QuerySummary> {
@@ -211,11 +249,15 @@ export class Scan {
    * for before this one is filtered, so the brokers send while the worker filters.
    */
   private async fetchAll(cluster: KafkaCluster): Promise<void> {
-    let ahead: Promise<FetchedPartition[]> | undefined;
+    let ahead: Promise<PartitionAnswer[]> | undefined;
     let attempt = 0;
     for (;;) {
       const active = this.states.filter((s) => s.next < s.end);
       if (active.length === 0 || this.stopReason !== undefined) {
+        return;
+      }
+      if (this.scanned >= this.budget.records) {
+        this.stop('records');
         return;
       }
       try {
@@ -250,14 +292,15 @@ export class Scan {
   /** After a failed round: waits, then refreshes what the failure says is stale; rethrows what retrying cannot fix. */
   private async recover(cluster: KafkaCluster, error: unknown, attempt: number): Promise<void> {
     const name = (error as { name?: string }).name;
-    const retriable = (error as { retriable?: boolean }).retriable === true || /Connection|Timeout|BrokerNotFound|NotLeader/i.test(name ?? '') || name === 'KafkaJSOffsetOutOfRange';
+    const outOfRange = name === 'KafkaJSOffsetOutOfRange' || kafkaErrorType(error) === 'OFFSET_OUT_OF_RANGE';
+    const retriable = (error as { retriable?: boolean }).retriable === true || /Connection|Timeout|BrokerNotFound|NotLeader/i.test(name ?? '') || outOfRange;
     const type = kafkaErrorType(error);
     if (!retriable || type === 'TOPIC_AUTHORIZATION_FAILED' || type === 'UNKNOWN_TOPIC_OR_PARTITION') {
       throw error;
     }
     await this.race(sleep(Math.min(2000, 100 * 2 ** attempt)));
     await this.race(cluster.refreshMetadata().catch(() => undefined));
-    if (name === 'KafkaJSOffsetOutOfRange') {
+    if (outOfRange) {
       // Retention removed the start of a range while it was read: go on from the new log start.
       const active = this.states.filter((s) => s.next < s.end).map((s) => s.partition);
       const [answer] = await this.race(cluster.fetchTopicsOffset([{ topic: this.spec.topic, partitions: active.map((partition) => ({ partition })), fromBeginning: true }]));
@@ -271,64 +314,50 @@ export class Scan {
   }
 
   /** One Fetch to each leader of the partitions asked for, from the offsets given. */
-  private async fetchRound(cluster: KafkaCluster, from: Map<number, number>): Promise<FetchedPartition[]> {
+  private async fetchRound(cluster: KafkaCluster, from: Map<number, number>): Promise<PartitionAnswer[]> {
     const { topic } = this.spec;
-    const leaders = new Map<number, number[]>();
+    const leaders = new Map<number, PartitionRequest[]>();
     for (const meta of cluster.findTopicPartitionMetadata(topic)) {
-      if (from.has(meta.partitionId)) {
+      const offset = from.get(meta.partitionId);
+      if (offset !== undefined) {
         if (meta.leader === undefined || meta.leader === null || meta.leader < 0) {
           throw Object.assign(new Error(`partition ${meta.partitionId} of ${topic} has no leader`), { name: 'KafkaJSNotLeaderError', retriable: true });
         }
-        leaders.set(meta.leader, [...(leaders.get(meta.leader) ?? []), meta.partitionId]);
+        const request = { partition: meta.partitionId, offset, end: this.stateOf(meta.partitionId)?.end ?? offset };
+        leaders.set(meta.leader, [...(leaders.get(meta.leader) ?? []), request]);
       }
     }
-    const perPartition = Math.max(PARTITION_MIN_BYTES, Math.min(PARTITION_MAX_BYTES, Math.floor(FETCH_MAX_BYTES / Math.max(1, from.size))));
-    const answers = await Promise.all(
-      [...leaders].map(async ([nodeId, partitions]) => {
-        const broker = await cluster.findBroker({ nodeId });
-        const { responses } = await broker.fetch({
-          isolationLevel: READ_UNCOMMITTED,
-          maxWaitTime: FETCH_MAX_WAIT_MS,
-          minBytes: 1,
-          maxBytes: FETCH_MAX_BYTES,
-          topics: [{ topic, partitions: partitions.map((partition) => ({ partition, fetchOffset: String(from.get(partition)), maxBytes: perPartition })) }],
-        });
-        return responses.filter((r) => r.topicName === topic).flatMap((r) => r.partitions.map((p) => ({ ...p, fetchOffset: from.get(p.partition) as number })));
-      }),
-    );
+    const partitionMaxBytes = Math.max(PARTITION_MIN_BYTES, Math.min(PARTITION_MAX_BYTES, Math.floor(FETCH_MAX_BYTES / Math.max(1, from.size))));
+    const limits = { maxWaitMs: FETCH_MAX_WAIT_MS, maxBytes: FETCH_MAX_BYTES, partitionMaxBytes };
+    const answers = await Promise.all([...leaders].map(async ([nodeId, requests]) => fetchPartitions(await cluster.findBroker({ nodeId }), topic, requests, limits)));
     return answers.flat();
   }
 
   /** Each partition's records within [next, end), and where it goes on after this answer. */
-  private chunksOf(answer: (FetchedPartition & { fetchOffset?: number })[]): Chunk[] {
+  private chunksOf(answer: PartitionAnswer[]): Chunk[] {
+    const failed = answer.find((a) => a.errorCode !== 0);
+    if (failed) {
+      throw brokerError(failed.errorCode, failed.partition);
+    }
     const chunks: Chunk[] = [];
     for (const part of answer) {
       const state = this.stateOf(part.partition);
       if (!state || state.next >= state.end) {
         continue;
       }
-      const from = part.fetchOffset ?? state.next;
-      let next = from;
-      const records: FetchedRecord[] = [];
-      for (const m of part.messages) {
-        const offset = Number(m.offset);
-        const batchEnd = m.batchContext ? Number(m.batchContext.firstOffset) + m.batchContext.lastOffsetDelta + 1 : offset + 1;
-        next = Math.max(next, batchEnd, offset + 1);
-        if (offset >= from && offset < state.end && !m.isControlRecord) {
-          records.push(m);
-        }
+      for (const batch of part.skipped) {
+        this.skipped.set(`${batch.partition}:${batch.firstOffset}`, batch);
       }
-      if (part.messages.length === 0) {
-        const high = Number(part.highWatermark);
-        if (high >= 0 && high <= from) {
-          state.end = Math.max(state.start, Math.min(state.end, from)); // the log was cut below the range's end
+      if (part.empty) {
+        if (part.highWatermark >= 0 && part.highWatermark <= state.next) {
+          state.end = Math.max(state.start, Math.min(state.end, state.next)); // the log was cut below the range's end
         } else if (++state.empties > MAX_EMPTY_FETCHES) {
-          throw new ScanFailure({ cause: 'other', detail: `partition ${part.partition}: the broker sent no records from offset ${from} although the log ends at ${part.highWatermark}` });
+          throw new ScanFailure({ cause: 'other', detail: `partition ${part.partition}: the broker sent no records from offset ${state.next} although the log ends at ${part.highWatermark}` });
         }
         continue;
       }
       state.empties = 0;
-      chunks.push({ state, records, next });
+      chunks.push({ state, answer: part, next: part.next });
     }
     return chunks;
   }
@@ -340,32 +369,27 @@ export class Scan {
     const timeTo = range.kind === 'time' && range.to !== undefined ? range.to : Infinity;
     const byTime = range.kind === 'time';
     let resultsFull = false;
-    for (const { state, records, next } of chunks) {
+    for (const { state, answer, next } of chunks) {
       if (this.stopReason !== undefined) {
         break;
       }
-      for (let i = 0; i < records.length; i++) {
-        const record = records[i];
+      const record = new RecordReader(answer);
+      for (let i = 0; record.next(); i++) {
         if ((i & (CLOCK_EVERY - 1)) === CLOCK_EVERY - 1 && Date.now() >= this.deadline) {
-          state.next = Number(record.offset);
+          state.next = record.offset;
           this.stop('seconds');
           break;
         }
-        const value = record.value;
-        if (value !== null && value.length === 0) {
-          const bad = undecodable(value);
-          if (bad) {
-            const key = `${state.partition}:${bad.firstOffset}`;
-            if (!this.skipped.has(key)) {
-              this.skipped.set(key, { partition: state.partition, firstOffset: Number(bad.firstOffset), lastOffset: Number(bad.lastOffset), compression: bad.compression, reason: bad.reason });
-            }
-            continue;
-          }
+        if (this.scanned >= this.budget.records) {
+          // Said only when there is a record left to read: a budget that ends with the range is no stop.
+          state.next = record.offset;
+          this.stop('records');
+          break;
         }
         this.scanned++;
         state.scanned++;
         if (byTime) {
-          const t = Number(record.timestamp);
+          const t = record.timestamp;
           if (t < timeFrom || t > timeTo) {
             continue;
           }
@@ -374,14 +398,9 @@ export class Scan {
           this.matched++;
           state.matched++;
           if (this.kept < this.budget.results) {
-            this.keep(state.partition, record);
+            this.keep(state.partition, record.snapshot());
             resultsFull = this.kept >= this.budget.results;
           }
-        }
-        if (this.scanned >= this.budget.records) {
-          state.next = Number(record.offset) + 1;
-          this.stop('records');
-          break;
         }
       }
       if (this.stopReason === undefined) {
@@ -396,7 +415,7 @@ export class Scan {
     this.maybeProgress();
   }
 
-  private keep(partition: number, record: DecodedRecord): void {
+  private keep(partition: number, record: ScanRecord): void {
     this.kept++;
     this.pending.push({ partition, record });
     this.pendingBytes += (record.key?.length ?? 0) + (record.value?.length ?? 0);

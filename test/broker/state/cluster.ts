@@ -77,6 +77,8 @@ export class Cluster {
   readonly faults = new Faults();
   readonly groups: Groups;
   readonly nodes: BrokerNode[];
+  /** Requests the brokers have answered, by API key: what clients asked for, for tests to check. */
+  readonly requestsByApi = new Map<number, number>();
   /** Bumped whenever a broker stops or starts, and returned as every partition's leader epoch. */
   leaderEpoch = 0;
   private nextProducerId = 1000;

@@ -2,15 +2,18 @@ import { isUtf8 } from 'buffer';
 import { Clause, FilterNode, Literal, Target } from './ast';
 import { compileRegex } from './parse';
 
-/** What a filter looks at in a record: kafkajs's decoded message has these fields. */
+/** A header of a record: a name can repeat, and a value can be null. */
+export interface FilterHeader {
+  name: string;
+  value: Buffer | null;
+}
+
+/** What a filter looks at in a record. */
 export interface FilterRecord {
   key: Buffer | null;
   value: Buffer | null;
-  /** kafkajs gives one value per name, or an array when a name repeats. */
-  headers?: Record<string, HeaderBytes | HeaderBytes[] | undefined>;
+  headers: readonly FilterHeader[];
 }
-
-type HeaderBytes = Buffer | string | null;
 
 export type RecordPredicate = (record: FilterRecord) => boolean;
 
@@ -120,11 +123,13 @@ function bytesOf(target: Exclude<Target, { kind: 'field' }>): (r: FilterRecord) 
     case 'header': {
       const name = target.name;
       return (r) => {
-        const h = r.headers && Object.prototype.hasOwnProperty.call(r.headers, name) ? r.headers[name] : undefined;
-        if (h === undefined) {
-          return undefined;
+        let found: (Buffer | null)[] | undefined;
+        for (const h of r.headers) {
+          if (h.name === name) {
+            (found ??= []).push(h.value);
+          }
         }
-        return (Array.isArray(h) ? h : [h]).map((v) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v));
+        return found;
       };
     }
   }
