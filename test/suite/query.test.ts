@@ -1,0 +1,231 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import type { ExplorerNode } from '../../src/views/explorer';
+import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
+import { Target } from '../integration/env';
+import { activate, waitFor } from './helpers';
+import { RawRecord, readBytesWithKcat } from './readback';
+import { screen } from './shown';
+import type { WebviewAction } from '../host/ui';
+import { answerModals, ui, uiAvailable } from './ui';
+
+/**
+ * Message Query in the real workbench: the panel is opened from the explorer's topic node, and every query,
+ * click and key inside the webview is done through the browser (test/host/ui.ts). What the panel shows is
+ * read from its page; what it sends is read back from the broker with kcat.
+ */
+const RUN = Date.now().toString(36);
+const clusterId = `query-${RUN}`;
+const topics = { source: `query-${RUN}`, copy: `query-copy-${RUN}`, resent: `query-resent-${RUN}` };
+const panel = `${clusterId}/${topics.source}`;
+
+/** The records of the source topic written in the last minutes (plus one hours ago, outside 15 minutes). */
+const ORDERS = [
+  { partition: 0, key: 'order-1', value: '{"status":"paid","amount":120}', headers: { source: 'web' } },
+  { partition: 0, key: 'order-2', value: '{"status":"open","amount":80}', headers: { source: 'app' } },
+  { partition: 1, key: 'order-3', value: '{"status":"paid","amount":42,"user":{"id":7}}', headers: { source: 'web', trace: 't3' } },
+  { partition: 1, key: 'order-4', value: 'plain text, not JSON', headers: {} },
+];
+
+const pick = (r: RawRecord) => ({ partition: r.partition, key: r.key.toString('utf8'), value: r.value.toString('utf8'), headers: r.headers.toString('utf8') });
+const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+
+describe('Message Query panel, driven in the browser', function () {
+  this.timeout(180_000);
+  let api: ExtensionApi;
+  let broker: LocalBroker;
+  let producer: Producer;
+  let target: Target;
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-query-'));
+
+  const inPanel = (action: WebviewAction) => ui({ panel, ...action });
+  const read = async (selector: string, contains?: string) => (await inPanel({ read: selector, contains })).text ?? '';
+  const runQuery = async (filter: string, expect: string) => {
+    await inPanel({ fill: '#filter', text: filter });
+    assert.strictEqual((await inPanel({ inputOf: '#filter' })).text, filter, 'the filter was typed');
+    await inPanel({ click: '#run' });
+    return read('#summary', expect);
+  };
+
+  const topicNode = async (): Promise<ExplorerNode> => {
+    const children = async (node?: ExplorerNode) => (await api.explorer.getChildren(node)) ?? [];
+    const cluster = (await children()).find((n) => n.kind === 'cluster' && n.cluster.id === clusterId);
+    assert.ok(cluster, 'the cluster is in the explorer');
+    const folderNode = (await children(cluster)).find((n) => n.kind === 'topics');
+    assert.ok(folderNode, 'its Topics folder');
+    const node = (await children(folderNode)).find((n) => n.kind === 'topic' && 'name' in n && n.name === topics.source);
+    assert.ok(node, `topic ${topics.source} is in the explorer`);
+    return node;
+  };
+
+  before(async function () {
+    if (!uiAvailable()) {
+      console.log('      skipped: no browser drives this host (only the offline code-server host has one)');
+      this.skip();
+    }
+    api = await activate();
+    broker = await startBroker({ users: { [SANDBOX_USER]: SANDBOX_PASSWORD } });
+    target = { bootstrap: broker.bootstrap, protocol: 'SASL_PLAINTEXT', mechanism: 'PLAIN', username: SANDBOX_USER, password: SANDBOX_PASSWORD };
+    broker.cluster.topics.create({ name: topics.source, partitions: 2 });
+    broker.cluster.topics.create({ name: topics.copy, partitions: 2 });
+    broker.cluster.topics.create({ name: topics.resent, partitions: 2 });
+    const kafka = new Kafka({ clientId: 'query-test', brokers: broker.brokers, sasl: { mechanism: 'plain', username: SANDBOX_USER, password: SANDBOX_PASSWORD }, logLevel: logLevel.NOTHING });
+    producer = kafka.producer();
+    await producer.connect();
+    const hoursAgo = String(Date.now() - 3 * 3600_000);
+    // Sent apart: kafkajs gives a batch the largest of its records' explicit timestamps as its max timestamp.
+    await producer.send({ topic: topics.source, messages: [{ partition: 0, key: 'old-1', value: '{"status":"paid","amount":1}', timestamp: hoursAgo }] });
+    await producer.send({
+      topic: topics.source,
+      messages: [
+        ...ORDERS,
+        { partition: 1, key: 'bin-1', value: Buffer.from([0, 1, 2, 0xff, 0xfe]), headers: { kind: 'binary' } },
+      ],
+    });
+    await api.clusters.add({ id: clusterId, name: clusterId, bootstrapServers: broker.bootstrap, securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN', username: SANDBOX_USER }, SANDBOX_PASSWORD);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await producer?.disconnect();
+    if (api?.clusters.get(clusterId)) {
+      await api.clusters.remove(clusterId);
+    }
+    await broker?.stop();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('opens from a topic node, reads the last 15 minutes, filters by a JSON field and shows a record', async () => {
+    await vscode.commands.executeCommand('ckafka.queryMessages', await topicNode());
+    await read('#partitions', '1');
+    // The default range is the last 15 minutes: the record of three hours ago is not read.
+    const all = await runQuery('', 'stopped: the range is done');
+    assert.match(all, /Scanned 5 records, 5 matched, 5 kept/);
+    assert.match(await read('#counts', '5 rows'), /^5 rows$/);
+
+    // A bad filter is refused before anything is read, with its column.
+    await inPanel({ fill: '#filter', text: 'status = ' });
+    await inPanel({ click: '#run' });
+    assert.match(await read('#error', 'Filter, column'), /Filter, column 10: expected a string, a number, true, false or null, found the end of the filter/);
+
+    const paid = await runQuery('status = "paid" and amount > 100', 'stopped');
+    assert.match(paid, /Scanned 5 records, 1 matched, 1 kept/);
+    await read('#counts', '1 rows');
+    await inPanel({ click: '.tr[data-position="0"]' });
+    assert.match(await read('#detail h2', 'Offset'), /Partition 0 · Offset 1/);
+    const value = await read('#detailValue', 'status');
+    assert.strictEqual(value, JSON.stringify({ status: 'paid', amount: 120 }, null, 2));
+    assert.strictEqual(await read('#detailKey', 'order'), 'order-1');
+    assert.match(await read('#detailHeaders', 'source'), /source\s*web/);
+
+    // Arrows move through the rows; Enter shows the row under the cursor.
+    await runQuery('key contains "order-"', 'stopped');
+    await read('#counts', '4 rows');
+    await inPanel({ click: '.tr[data-position="0"]' });
+    await inPanel({ focus: '#table', key: 'ArrowDown' });
+    await inPanel({ focus: '#table', key: 'ArrowDown' });
+    await inPanel({ focus: '#table', key: 'Enter' });
+    assert.match(await read('#detail h2', 'Partition 1'), /Partition 1 · Offset 0/);
+    assert.strictEqual(await read('#detailKey', 'order-3'), 'order-3');
+  });
+
+  it('exports to JSON Lines, which Produce Selection as Lines sends to another topic with the same keys, values and headers', async () => {
+    await runQuery('key contains "order-"', 'stopped');
+    await read('#counts', '4 rows');
+    const file = path.join(folder, 'orders.jsonl');
+    const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };
+    const original = window.showSaveDialog;
+    const asked: (vscode.SaveDialogOptions | undefined)[] = [];
+    window.showSaveDialog = (options) => {
+      asked.push(options);
+      return Promise.resolve(vscode.Uri.file(file));
+    };
+    try {
+      await inPanel({ click: '#exportJsonl' });
+      await waitFor('the export', () => screen.messages.find((m) => m === 'Exported 4 records to orders.jsonl.'), 20_000);
+    } finally {
+      window.showSaveDialog = original;
+    }
+    assert.strictEqual(asked.length, 1, 'the save dialog was shown once');
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    assert.strictEqual(lines.length, 4);
+    assert.match(lines[0], /^\{"key":"order-1","value":\{"status":"paid","amount":120\},"headers":\{"source":"web"\},"partition":0,"timestamp":\d+\}$/);
+
+    await vscode.workspace.getConfiguration('ckafka.produce').update('format', 'jsonl', vscode.ConfigurationTarget.Global);
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      const editor = await vscode.window.showTextDocument(document);
+      editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
+      const report = await vscode.commands.executeCommand<{ acknowledged: number } | undefined>('ckafka.produceSelectionAsLines', { clusterId, topic: topics.copy });
+      assert.strictEqual(report?.acknowledged, 4);
+    } finally {
+      await vscode.workspace.getConfiguration('ckafka.produce').update('format', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+    const source = (await readBytesWithKcat(target, topics.source)).filter((r) => r.key.toString().startsWith('order-')).map(pick).sort(byKey);
+    const copy = (await readBytesWithKcat(target, topics.copy)).map(pick).sort(byKey);
+    assert.strictEqual(source.length, 4);
+    assert.deepStrictEqual(copy, source, 'kcat reads the same partitions, keys, values and headers from both topics');
+  });
+
+  it('re-sends three selected rows to another topic, keeping their partitions, after a modal naming the count and the target', async () => {
+    await vscode.commands.executeCommand('ckafka.queryMessages', { clusterId, topic: topics.source });
+    await runQuery('key contains "order-"', 'stopped');
+    await read('#counts', '4 rows');
+    await inPanel({ click: '.tr[data-position="0"]' });
+    await inPanel({ click: '.tr[data-position="2"]', modifiers: ['Shift'] });
+    assert.match(await read('#counts', 'selected'), /4 rows · 3 selected/);
+    const modals = answerModals('Send');
+    try {
+      const shown = screen.messages.length;
+      await inPanel({ click: '#resend' });
+      await ui({ pick: topics.resent });
+      await ui({ pick: "Keep each record's partition" });
+      await waitFor('the produce report', () => screen.messages.slice(shown).find((m) => m.startsWith('Sent 3 messages')), 30_000);
+      assert.deepStrictEqual(screen.messages.slice(shown).find((m) => m.startsWith('Sent 3 messages')), `Sent 3 messages to ${clusterId}/${topics.resent}; all acknowledged.`);
+    } finally {
+      modals.restore();
+    }
+    assert.deepStrictEqual(modals.asked.map((q) => q.message), [`Send 3 records to ${clusterId}/${topics.resent}?`]);
+    const resent = (await readBytesWithKcat(target, topics.resent)).map(pick).sort(byKey);
+    const expected = (await readBytesWithKcat(target, topics.source)).filter((r) => ['order-1', 'order-2', 'order-3'].includes(r.key.toString())).map(pick).sort(byKey);
+    assert.deepStrictEqual(resent, expected);
+  });
+
+  it('copies a link to a record, and opening the link shows that record; a link to an unknown cluster is an error', async () => {
+    await vscode.commands.executeCommand('ckafka.queryMessages', { clusterId, topic: topics.source });
+    await runQuery('key = "order-4"', 'stopped');
+    await inPanel({ click: '.tr[data-position="0"]' });
+    await read('#detailKey', 'order-4');
+    await vscode.env.clipboard.writeText('');
+    await inPanel({ click: '#copyLink' });
+    let link = '';
+    for (let i = 0; i < 100 && link === ''; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      link = await vscode.env.clipboard.readText();
+    }
+    const uri = vscode.Uri.parse(link);
+    assert.strictEqual(uri.authority, 'ckafka-vscode.ckafka-vscode');
+    assert.deepStrictEqual(Object.fromEntries(new URLSearchParams(uri.query)), { cluster: clusterId, topic: topics.source, partition: '1', offset: '1' });
+    assert.ok(!link.includes(SANDBOX_PASSWORD), 'the link holds no password');
+
+    // A fresh panel: close this one, then open the link as VS Code's Open URL does.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    void vscode.commands.executeCommand('workbench.action.url.openUrl');
+    await ui({ type: link, prompt: 'URL to open' });
+    assert.match(await read('#detail h2', 'Offset'), /Partition 1 · Offset 1/);
+    assert.strictEqual(await read('#detailKey', 'order-4'), 'order-4');
+    assert.strictEqual(await read('#detailValue', 'plain'), 'plain text, not JSON');
+
+    const shown = screen.messages.length;
+    void vscode.commands.executeCommand('workbench.action.url.openUrl');
+    await ui({ type: link.replace(encodeURIComponent(clusterId), 'no-such-cluster'), prompt: 'URL to open' });
+    const error = await waitFor('the unknown cluster error', () => screen.messages.slice(shown).find((m) => m.includes('not configured here')), 20_000);
+    assert.match(error, /id no-such-cluster/);
+  });
+});
