@@ -229,3 +229,43 @@ describe('Message Query panel, driven in the browser', function () {
     assert.match(error, /id no-such-cluster/);
   });
 });
+
+/** Runs in every host; the vscode-zh layer runs it in a zh-cn host (its title holds "display language"). */
+describe('Message Query panel in the display language', function () {
+  this.timeout(120_000);
+  const chinese = vscode.env.language === 'zh-cn';
+  let api: ExtensionApi;
+  let broker: LocalBroker;
+  const id = `query-l10n-${RUN}`;
+  const topic = 'l10n-query';
+
+  before(async function () {
+    if (!uiAvailable()) {
+      this.skip();
+    }
+    api = await activate();
+    broker = await startBroker({ users: { [SANDBOX_USER]: SANDBOX_PASSWORD }, topics: [{ name: topic, partitions: 1 }] });
+    await api.clusters.add({ id, name: id, bootstrapServers: broker.bootstrap, securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN', username: SANDBOX_USER }, SANDBOX_PASSWORD);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (api?.clusters.get(id)) {
+      await api.clusters.remove(id);
+    }
+    await broker?.stop();
+  });
+
+  it('the panel, its query bar and its completeness line are in the display language', async () => {
+    await vscode.commands.executeCommand('ckafka.queryMessages', { clusterId: id, topic });
+    const panelId = `${id}/${topic}`;
+    const read = async (selector: string, contains?: string) => (await ui({ panel: panelId, read: selector, contains })).text ?? '';
+    const title = chinese ? `${id}/${topic} — 消息查询` : `${id}/${topic} — Messages`;
+    const labels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    await waitFor(`a tab titled ${title} (tabs: ${labels().join(', ')})`, () => (labels().includes(title) ? true : undefined), 10_000);
+    assert.strictEqual(await read('#run'), chinese ? '查询' : 'Run');
+    assert.strictEqual(await read('#rangeKind option'), chinese ? '最近 15 分钟' : 'Last 15 minutes');
+    await ui({ panel: panelId, click: '#run' });
+    assert.match(await read('#summary', chinese ? '结束原因' : 'stopped'), chinese ? /^已扫描 0 条消息，匹配 0 条，保留 0 条，用时 [\d.]+ 秒；结束原因：范围已读完。$/ : /^Scanned 0 records, 0 matched, 0 kept in [\d.]+ s; stopped: the range is done\.$/);
+  });
+});

@@ -232,10 +232,10 @@ class QueryPanel {
 
   private selected(selection: PageSelection) {
     const records = this.results.records;
-    if (selection.positions === undefined) {
-      return [...records];
-    }
     const order = this.results.order(selection.order, selection.descending);
+    if (selection.positions === undefined) {
+      return Array.from(order, (i) => records[i]);
+    }
     return [...new Set(selection.positions)].filter((p) => p < order.length).sort((a, b) => a - b).map((p) => records[order[p]]);
   }
 
