@@ -52,6 +52,24 @@ describe('Message Query panel, driven in the browser', function () {
     return read('#summary', expect);
   };
 
+  /** With CKAFKA_QUERY_SCREENSHOTS set to a folder, the README's pictures of the panel, dark and light. */
+  const pictures = async () => {
+    const dir = process.env.CKAFKA_QUERY_SCREENSHOTS;
+    if (!dir) {
+      return;
+    }
+    const workbench = vscode.workspace.getConfiguration('workbench');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    for (const [theme, name] of [['Default Dark Modern', 'query-dark.png'], ['Default Light Modern', 'query-light.png']]) {
+      await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+      await new Promise((r) => setTimeout(r, 1500));
+      await ui({ screenshot: path.resolve(dir, name) });
+    }
+    await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+  };
+
   const topicNode = async (): Promise<ExplorerNode> => {
     const children = async (node?: ExplorerNode) => (await api.explorer.getChildren(node)) ?? [];
     const cluster = (await children()).find((n) => n.kind === 'cluster' && n.cluster.id === clusterId);
@@ -132,6 +150,64 @@ describe('Message Query panel, driven in the browser', function () {
     await inPanel({ focus: '#table', key: 'Enter' });
     assert.match(await read('#detail h2', 'Partition 1'), /Partition 1 · Offset 0/);
     assert.strictEqual(await read('#detailKey', 'order-3'), 'order-3');
+    await pictures();
+  });
+
+  it('reads the newest N of a chosen partition and an offset range, sorts newest first, shows bytes as hex, copies a record and opens it in an editor', async () => {
+    await inPanel({ select: '#rangeKind', value: 'newest' });
+    await inPanel({ fill: '#newestCount', text: '1' });
+    await inPanel({ click: '#part1' });
+    assert.match(await runQuery('', 'stopped'), /^Scanned 1 records, 1 matched, 1 kept/);
+    await inPanel({ click: '.tr[data-position="0"]' });
+    assert.strictEqual(await read('#detailKey', 'bin-1'), 'bin-1');
+    assert.match(await read('#detailValue', '00000000'), /00000000 {2}00 01 02 ff fe {2}/);
+    assert.match(await read('#detailHeaders', 'kind'), /kind\s*binary/);
+
+    await inPanel({ select: '#rangeKind', value: 'offsets' });
+    await inPanel({ fill: '#offsetFrom', text: 'one' });
+    await inPanel({ click: '#run' });
+    assert.match(await read('#error', 'whole number'), /must be a whole number \(found one\)/);
+    await inPanel({ fill: '#offsetFrom', text: '1' });
+    await inPanel({ fill: '#offsetTo', text: '2' });
+    await inPanel({ click: '#partAll' });
+    // Offsets 1–2 of both partitions: order-1 and order-2, order-4 and bin-1 (old-1 and order-3 are at 0).
+    assert.match(await runQuery('', 'stopped'), /^Scanned 4 records, 4 matched, 4 kept/);
+    const keys = async () => {
+      const found: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        found.push(await read(`.tr[data-position="${i}"] .cell.key`, '-'));
+      }
+      return found;
+    };
+    assert.deepStrictEqual(await keys(), ['order-1', 'order-2', 'order-4', 'bin-1']);
+    await inPanel({ select: '#order', value: 'offset:true' });
+    assert.deepStrictEqual(await keys(), ['bin-1', 'order-4', 'order-2', 'order-1']);
+
+    await inPanel({ click: '.tr[data-position="2"]' });
+    await read('#detailKey', 'order-2');
+    await vscode.env.clipboard.writeText('');
+    await inPanel({ click: '#copyRecord' });
+    let copied = '';
+    for (let i = 0; i < 100 && copied === ''; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      copied = await vscode.env.clipboard.readText();
+    }
+    const record = JSON.parse(copied) as Record<string, unknown>;
+    assert.deepStrictEqual(
+      { ...record, timestamp: typeof record.timestamp },
+      { topic: topics.source, partition: 0, offset: 2, timestamp: 'string', key: 'order-2', headers: [{ name: 'source', value: 'app' }], size: 45, value: { status: 'open', amount: 80 } },
+    );
+    await inPanel({ click: '#openEditor' });
+    const editor = await waitFor('the record in an editor', () => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document.uri.scheme === 'ckafka' ? active : undefined;
+    }, 20_000);
+    assert.strictEqual(editor.document.languageId, 'json');
+    assert.deepStrictEqual(JSON.parse(editor.document.getText()), record);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // Back to the last 15 minutes by offset for the tests that follow.
+    await inPanel({ select: '#rangeKind', value: 'last15' });
+    await inPanel({ select: '#order', value: 'offset:false' });
   });
 
   it('exports to JSON Lines, which Produce Selection as Lines sends to another topic with the same keys, values and headers', async () => {
