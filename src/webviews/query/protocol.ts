@@ -105,7 +105,8 @@ function query(value: unknown): PageQuery {
 function selection(value: unknown): PageSelection {
   const s = obj(value, 'selection');
   const positions = s.positions === undefined ? undefined : Array.isArray(s.positions) && s.positions.length <= MAX_INDEX ? s.positions.map((p) => whole(p, 'positions', 0, MAX_INDEX - 1)) : fail('positions');
-  return { order: oneOf(s.order, ['offset', 'time'], 'order'), descending: bool(s.descending, 'descending'), positions };
+  const checked: PageSelection = { order: oneOf(s.order, ['offset', 'time'], 'order'), descending: bool(s.descending, 'descending') };
+  return positions === undefined ? checked : { ...checked, positions };
 }
 
 /** The message, checked and copied field by field; undefined (and why) when it is not one the page may send. */
