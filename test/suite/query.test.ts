@@ -70,6 +70,13 @@ describe('Message Query panel, driven in the browser', function () {
     await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
   };
 
+  /** A new panel on the source topic, with the query bar as it first is (nothing left from an earlier test). */
+  const freshPanel = async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('ckafka.queryMessages', { clusterId, topic: topics.source });
+    await read('#partitions', '1');
+  };
+
   const topicNode = async (): Promise<ExplorerNode> => {
     const children = async (node?: ExplorerNode) => (await api.explorer.getChildren(node)) ?? [];
     const cluster = (await children()).find((n) => n.kind === 'cluster' && n.cluster.id === clusterId);
@@ -154,6 +161,7 @@ describe('Message Query panel, driven in the browser', function () {
   });
 
   it('reads the newest N of a chosen partition and an offset range, sorts newest first, shows bytes as hex, copies a record and opens it in an editor', async () => {
+    await freshPanel();
     await inPanel({ select: '#rangeKind', value: 'newest' });
     await inPanel({ fill: '#newestCount', text: '1' });
     await inPanel({ click: '#part1' });
@@ -205,12 +213,15 @@ describe('Message Query panel, driven in the browser', function () {
     assert.strictEqual(editor.document.languageId, 'json');
     assert.deepStrictEqual(JSON.parse(editor.document.getText()), record);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    // Back to the last 15 minutes by offset for the tests that follow.
-    await inPanel({ select: '#rangeKind', value: 'last15' });
-    await inPanel({ select: '#order', value: 'offset:false' });
+
+    // The results budget ends the scan, and the completeness line says so.
+    await inPanel({ fill: '#budgetResults', text: '2' });
+    assert.match(await runQuery('', 'stopped'), /2 kept in [\d.]+ s; stopped: the results budget was reached\.$/);
+    await read('#counts', '2 rows');
   });
 
   it('exports to JSON Lines, which Produce Selection as Lines sends to another topic with the same keys, values and headers', async () => {
+    await freshPanel();
     await runQuery('key contains "order-"', 'stopped');
     await read('#counts', '4 rows');
     const file = path.join(folder, 'orders.jsonl');
@@ -250,7 +261,7 @@ describe('Message Query panel, driven in the browser', function () {
   });
 
   it('re-sends three selected rows to another topic, keeping their partitions, after a modal naming the count and the target', async () => {
-    await vscode.commands.executeCommand('ckafka.queryMessages', { clusterId, topic: topics.source });
+    await freshPanel();
     await runQuery('key contains "order-"', 'stopped');
     await read('#counts', '4 rows');
     await inPanel({ click: '.tr[data-position="0"]' });
@@ -274,7 +285,7 @@ describe('Message Query panel, driven in the browser', function () {
   });
 
   it('copies a link to a record, and opening the link shows that record; a link to an unknown cluster is an error', async () => {
-    await vscode.commands.executeCommand('ckafka.queryMessages', { clusterId, topic: topics.source });
+    await freshPanel();
     await runQuery('key = "order-4"', 'stopped');
     await inPanel({ click: '.tr[data-position="0"]' });
     await read('#detailKey', 'order-4');
