@@ -46,6 +46,7 @@
     anchor: -1,
     running: false,
     detailIndex: -1,
+    pendingDetail: -1,
     generation: 0,
   };
 
@@ -395,8 +396,10 @@
     }
   }
 
+  /** Asks for the record at `position`; a row not loaded yet (after End, Page Down…) is asked for when it arrives. */
   function showDetailOf(position) {
     const row = state.rows.get(position);
+    state.pendingDetail = row ? -1 : position;
     if (row) {
       vscode.postMessage({ type: 'detail', index: row.index });
     }
@@ -619,6 +622,9 @@
         }
         m.rows.forEach((row, i) => state.rows.set(m.start + i, row));
         render();
+        if (state.pendingDetail >= 0 && state.rows.has(state.pendingDetail)) {
+          showDetailOf(state.pendingDetail);
+        }
         break;
       case 'detail':
         showDetail(m.record);

@@ -30,6 +30,7 @@ export interface Locator {
   selectOption(value: string): Promise<unknown>;
   textContent(): Promise<string | null>;
   inputValue(): Promise<string>;
+  count(): Promise<number>;
   nth(index: number): Locator;
 }
 

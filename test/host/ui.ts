@@ -31,9 +31,11 @@ export type WebviewAction =
   /** Focuses the element and presses `key`. */
   | { focus: string; key: string }
   /** Waits until the element exists and its text contains `contains` (any text if left out); answers with its text. */
-  | { read: string; contains?: string }
+  | { read: string; contains?: string; timeoutMs?: number }
   /** Answers with what the input field holds. */
-  | { inputOf: string };
+  | { inputOf: string }
+  /** Answers with how many elements match. */
+  | { count: string };
 
 export type UiRequest = UiAction & { id: string };
 
@@ -101,10 +103,13 @@ async function performInWebview(page: Page, action: { panel: string } & WebviewA
     await target.press(action.key);
     return {};
   }
+  if ('count' in action) {
+    return { text: String(await frame.locator(action.count).count()) };
+  }
   if ('inputOf' in action) {
     return { text: await frame.locator(action.inputOf).first().inputValue() };
   }
-  const deadline = Date.now() + WAIT_MS;
+  const deadline = Date.now() + (action.timeoutMs ?? WAIT_MS);
   let last: string | null = null;
   while (Date.now() < deadline) {
     const found = frame.locator(action.read).first();

@@ -284,6 +284,42 @@ describe('Message Query panel, driven in the browser', function () {
     assert.deepStrictEqual(resent, expected);
   });
 
+  it('holds 100,000 results with only the rows in view in the page; End reaches the last one', async () => {
+    const big = `query-big-${RUN}`;
+    broker.cluster.topics.create({ name: big, partitions: 1 });
+    for (let start = 0; start < 100_000; start += 10_000) {
+      await producer.send({ topic: big, messages: Array.from({ length: 10_000 }, (_, i) => ({ key: `k${start + i}`, value: `{"n":${start + i}}` })) });
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('ckafka.queryMessages', { clusterId, topic: big });
+    const bigPanel = `${clusterId}/${big}`;
+    const inBig = (action: WebviewAction, timeoutMs?: number) => ui({ panel: bigPanel, ...action }, timeoutMs);
+    await inBig({ read: '#partitions', contains: '0' });
+    await inBig({ fill: '#budgetResults', text: '100000' });
+    await inBig({ click: '#run' });
+    assert.match((await inBig({ read: '#summary', contains: 'stopped', timeoutMs: 110_000 }, 120_000)).text ?? '', /^Scanned 100,000 records, 100,000 matched, 100,000 kept/);
+    await inBig({ read: '#counts', contains: '100,000 rows' });
+    const rendered = Number((await inBig({ count: '.tr' })).text);
+    assert.ok(rendered > 0 && rendered < 100, `${rendered} rows are in the page`);
+    await inBig({ click: '.tr[data-position="0"]' });
+    await inBig({ focus: '#table', key: 'End' });
+    assert.match((await inBig({ read: '#detail h2', contains: '99999' })).text ?? '', /Partition 0 · Offset 99999/);
+    assert.strictEqual((await inBig({ read: '.tr[data-position="99999"] .cell.key', contains: 'k' })).text, 'k99999');
+    assert.ok(Number((await inBig({ count: '.tr' })).text) < 100, 'still only the rows in view');
+  });
+
+  it('retitles its panel when the cluster is renamed, and closes it when the cluster is removed', async () => {
+    const other = `query-gone-${RUN}`;
+    await api.clusters.add({ id: other, name: other, bootstrapServers: broker.bootstrap, securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN', username: SANDBOX_USER }, SANDBOX_PASSWORD);
+    await vscode.commands.executeCommand('ckafka.queryMessages', { clusterId: other, topic: topics.source });
+    const labels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    await waitFor('the panel', () => (labels().includes(`${other}/${topics.source} — Messages`) ? true : undefined));
+    await api.clusters.update({ ...api.clusters.get(other)!, name: `${other}-renamed` });
+    await waitFor('the new title', () => (labels().includes(`${other}-renamed/${topics.source} — Messages`) ? true : undefined));
+    await api.clusters.remove(other);
+    await waitFor('the panel to close', () => (labels().some((l) => l.startsWith(other)) ? undefined : true));
+  });
+
   it('copies a link to a record, and opening the link shows that record; a link to an unknown cluster is an error', async () => {
     await freshPanel();
     await runQuery('key = "order-4"', 'stopped');

@@ -23,8 +23,16 @@ export interface QueryTarget {
 /** The open Message Query panels, one per cluster and topic. */
 export class QueryPanels implements vscode.Disposable {
   private readonly panels = new Map<string, QueryPanel>();
+  private readonly watcher: vscode.Disposable;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(private readonly ctx: Ctx) {
+    // A removed cluster closes its panels; a renamed one retitles them.
+    this.watcher = ctx.sessions.onDidChangeCluster((change) => {
+      for (const panel of [...this.panels.values()]) {
+        panel.clusterChanged(change.id, change.settings);
+      }
+    });
+  }
 
   /** Shows the topic's panel (made now if it has none), with the target's partition or record. */
   open(target: QueryTarget): void {
@@ -38,6 +46,7 @@ export class QueryPanels implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.watcher.dispose();
     for (const panel of [...this.panels.values()]) {
       panel.dispose();
     }
@@ -158,6 +167,18 @@ class QueryPanel {
 
   dispose(): void {
     this.panel.dispose();
+  }
+
+  clusterChanged(id: string, settings: ClusterSettings | undefined): void {
+    if (id !== this.target.cluster.id) {
+      return;
+    }
+    if (!settings) {
+      this.dispose();
+      return;
+    }
+    this.target.cluster = settings;
+    this.panel.title = panelTitle(settings.name, this.target.topic);
   }
 
   private disposed(): void {
