@@ -585,7 +585,7 @@
         showQuery(m.query);
         break;
       case 'invalid':
-        setRunning(false);
+        // Nothing was started for a refused query; a scan already running goes on.
         showError(m.field, m.message);
         break;
       case 'started':

@@ -146,6 +146,7 @@ class QueryPanel {
       localResourceRoots: [media],
       retainContextWhenHidden: true,
     });
+    this.panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'ckafka.svg');
     this.panel.webview.html = pageHtml(this.panel.webview, media, `${target.cluster.id}/${target.topic}`);
     this.pendingRecord = target.record;
     this.disposables.push(
