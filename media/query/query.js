@@ -169,6 +169,8 @@
 
   function run() {
     clearError();
+    // The last completeness line goes at once: it is not about this query.
+    summary.textContent = '';
     vscode.postMessage({ type: 'run', query: currentQuery() });
   }
 
