@@ -70,9 +70,10 @@
   const timeTo = input('timeTo', S.to);
   const offsetFrom = input('offsetFrom', S.from, { value: '0', inputmode: 'numeric' });
   const offsetTo = input('offsetTo', S.to, { inputmode: 'numeric' });
+  const offsetSpans = input('offsetSpans', S.perPartition, { placeholder: S.perPartitionHint });
   const newestCount = input('newestCount', S.count, { value: '100', inputmode: 'numeric' });
   const timeFields = el('div', { class: 'sub', id: 'timeFields', hidden: true }, timeFrom.wrap, timeTo.wrap, el('span', { class: 'hint', text: S.timeHint }));
-  const offsetFields = el('div', { class: 'sub', id: 'offsetFields', hidden: true }, offsetFrom.wrap, offsetTo.wrap, el('span', { class: 'hint', text: S.offsetHint }));
+  const offsetFields = el('div', { class: 'sub', id: 'offsetFields', hidden: true }, offsetFrom.wrap, offsetTo.wrap, el('span', { class: 'hint', text: S.offsetHint }), offsetSpans.wrap);
   const newestFields = el('div', { class: 'sub', id: 'newestFields', hidden: true }, newestCount.wrap);
   const showRangeFields = () => {
     timeFields.hidden = rangeKind.value !== 'time';
@@ -134,7 +135,7 @@
     } else if (kind === 'time') {
       range = { kind: 'time', from: timeFrom.field.value, to: timeTo.field.value };
     } else if (kind === 'offsets') {
-      range = { kind: 'offsets', from: offsetFrom.field.value, to: offsetTo.field.value };
+      range = { kind: 'offsets', from: offsetFrom.field.value, to: offsetTo.field.value, perPartition: offsetSpans.field.value };
     } else {
       range = { kind: 'newest', count: newestCount.field.value };
     }
@@ -152,6 +153,7 @@
       rangeKind.value = 'offsets';
       offsetFrom.field.value = r.from;
       offsetTo.field.value = r.to;
+      offsetSpans.field.value = r.perPartition || '';
     } else if (r.kind === 'time') {
       rangeKind.value = 'time';
       timeFrom.field.value = r.from;
@@ -196,6 +198,8 @@
         return kind === 'time' ? timeTo.field : offsetTo.field;
       case 'range.count':
         return newestCount.field;
+      case 'range.perPartition':
+        return offsetSpans.field;
       case 'range':
         return kind === 'time' ? timeFrom.field : kind === 'offsets' ? offsetFrom.field : kind === 'newest' ? newestCount.field : rangeKind;
       case 'partitions':

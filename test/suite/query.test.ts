@@ -191,6 +191,16 @@ describe('Message Query panel, driven in the browser', function () {
     await inPanel({ select: '#order', value: 'offset:true' });
     assert.deepStrictEqual(await keys(), ['bin-1', 'order-4', 'order-2', 'order-1']);
 
+    // Spans of single partitions: only those partitions are read, each over its own offsets.
+    await inPanel({ fill: '#offsetSpans', text: '1:x' });
+    await inPanel({ click: '#run' });
+    assert.match(await read('#error', 'partition:from-to'), /Write spans per partition as partition:from-to/);
+    await inPanel({ fill: '#offsetSpans', text: '1:0-0' });
+    assert.match(await runQuery('', 'stopped'), /^Scanned 1 records, 1 matched, 1 kept/);
+    assert.strictEqual(await read('.tr[data-position="0"] .cell.key', '-'), 'order-3');
+    await inPanel({ fill: '#offsetSpans', text: '' });
+    assert.match(await runQuery('', 'stopped'), /^Scanned 4 records/);
+
     await inPanel({ click: '.tr[data-position="2"]' });
     await read('#detailKey', 'order-2');
     await vscode.env.clipboard.writeText('');

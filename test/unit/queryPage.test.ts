@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { checkPageMessage, FromPage, MAX_PAGE_ROWS } from '../../src/webviews/query/protocol';
+import { checkPageMessage, FromPage, MAX_PAGE_ROWS, perPartition } from '../../src/webviews/query/protocol';
 
 /** Every message the Message Query page may send is checked before the extension uses it. */
 describe('Message Query page messages (checkPageMessage)', () => {
@@ -11,6 +11,7 @@ describe('Message Query page messages (checkPageMessage)', () => {
     { type: 'run', query: { ...query, range: { kind: 'time', from: '2 hours ago', to: '' } } as never },
     { type: 'run', query: { ...query, range: { kind: 'offsets', from: '10', to: '20' } } as never },
     { type: 'run', query: { ...query, range: { kind: 'newest', count: '100' } } as never },
+    { type: 'run', query: { ...query, range: { kind: 'offsets', from: '0', to: '', perPartition: '0:1-2' } } as never },
     { type: 'rows', start: 200, count: 200, order: 'time', descending: true },
     { type: 'detail', index: 3 },
     { type: 'copy', index: 0, what: 'record' },
@@ -48,6 +49,7 @@ describe('Message Query page messages (checkPageMessage)', () => {
     [{ type: 'run', query: { ...query, range: { kind: 'last', minutes: 5 } } }, 'range.minutes'],
     [{ type: 'run', query: { ...query, range: { kind: 'time', from: 1, to: '' } } }, 'range.from'],
     [{ type: 'run', query: { ...query, range: { kind: 'all' } } }, 'range.kind'],
+    [{ type: 'run', query: { ...query, range: { kind: 'offsets', from: '0', to: '', perPartition: 5 } } }, 'range.perPartition'],
     [{ type: 'run', query: { ...query, partitions: [0, 2 ** 31] } }, 'partitions'],
     [{ type: 'run', query: { ...query, partitions: 'all' } }, 'partitions'],
     [{ type: 'run', query: { ...query, filter: 'x'.repeat(10_001) } }, 'filter'],
@@ -58,6 +60,14 @@ describe('Message Query page messages (checkPageMessage)', () => {
   it('refuses anything else, naming the field at fault', () => {
     for (const [message, field] of refused) {
       assert.deepStrictEqual(checkPageMessage(message), { refused: field }, JSON.stringify(message));
+    }
+  });
+
+  it('reads spans of single partitions, and refuses what is not one', () => {
+    assert.deepStrictEqual(perPartition(''), {});
+    assert.deepStrictEqual(perPartition(' 0:10-20, 2:5-, 3 : 7 '), { 0: { from: 10, to: 20 }, 2: { from: 5 }, 3: { from: 7 } });
+    for (const bad of ['0', '0:', 'a:1', '0:1-2-3', '0:-5', '0:1,0:2', '-1:0']) {
+      assert.strictEqual(perPartition(bad), undefined, bad);
     }
   });
 });

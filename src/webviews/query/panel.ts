@@ -9,8 +9,8 @@ import { parseTimestamp } from '../../kafka/position';
 import { checkQuery, FilterError, parseFilter, QueryConnection, QueryError, QueryResults, QueryRun, QuerySpec, runQuery } from '../../kafka/query';
 import { copyPart, exportRecords, openRecord, recordLink, resend } from './actions';
 import { pageHtml } from './html';
-import { checkPageMessage, FromPage, PageQuery, PageSelection } from './protocol';
-import { filterErrorText, fieldName, panelTitle, queryErrorText, summaryLine } from './text';
+import { checkPageMessage, FromPage, PageQuery, PageSelection, perPartition } from './protocol';
+import { filterErrorText, fieldName, panelTitle, perPartitionHelp, queryErrorText, summaryLine } from './text';
 
 /** What a panel opens on: a topic, a partition to preselect, a record to show (from a link). */
 export interface QueryTarget {
@@ -88,10 +88,23 @@ export function toSpec(topic: string, query: PageQuery, now = Date.now()): Check
         spec = { topic, range: { kind: 'time', from: parseTimestamp(range.from, now), to: range.to.trim() === '' ? undefined : parseTimestamp(range.to, now) } };
         break;
       }
-      case 'offsets':
+      case 'offsets': {
         field = 'range.from';
-        spec = { topic, range: { kind: 'offsets', from: typedNumber(range.from, 'range') ?? 0, to: ((field = 'range.to'), typedNumber(range.to, 'range')) } };
+        const from = typedNumber(range.from, 'range') ?? 0;
+        field = 'range.to';
+        const to = typedNumber(range.to, 'range');
+        field = 'range.perPartition';
+        const byPartition = perPartition(range.perPartition ?? '');
+        if (byPartition === undefined) {
+          return { field, message: perPartitionHelp() };
+        }
+        spec = { topic, range: { kind: 'offsets', from, to, byPartition: Object.keys(byPartition).length > 0 ? byPartition : undefined } };
+        if (query.partitions.length === 0 && Object.keys(byPartition).length > 0) {
+          // Spans given for some partitions, none ticked: read those partitions only.
+          query = { ...query, partitions: Object.keys(byPartition).map(Number) };
+        }
         break;
+      }
       case 'newest':
         field = 'range.count';
         spec = { topic, range: { kind: 'newest', count: typedNumber(range.count, 'range') ?? 0 } };

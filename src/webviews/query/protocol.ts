@@ -9,7 +9,8 @@ export type Order = 'offset' | 'time';
 export type PageRange =
   | { kind: 'last'; minutes: number }
   | { kind: 'time'; from: string; to: string }
-  | { kind: 'offsets'; from: string; to: string }
+  /** `perPartition`: spans of single partitions, `0:10-20, 2:5-`, which win over from–to there. */
+  | { kind: 'offsets'; from: string; to: string; perPartition?: string }
   | { kind: 'newest'; count: string };
 
 export interface PageQuery {
@@ -81,8 +82,11 @@ function range(value: unknown): PageRange {
     case 'last':
       return { kind: 'last', minutes: PRESETS[PRESETS.indexOf(r.minutes as (typeof PRESETS)[number])] ?? fail('range.minutes') };
     case 'time':
-    case 'offsets':
       return { kind: r.kind, from: text(r.from, 'range.from'), to: text(r.to, 'range.to') };
+    case 'offsets': {
+      const span = { kind: r.kind, from: text(r.from, 'range.from'), to: text(r.to, 'range.to') } as const;
+      return r.perPartition === undefined ? span : { ...span, perPartition: text(r.perPartition, 'range.perPartition') };
+    }
     case 'newest':
       return { kind: 'newest', count: text(r.count, 'range.count') };
     default:
@@ -107,6 +111,19 @@ function selection(value: unknown): PageSelection {
   const positions = s.positions === undefined ? undefined : Array.isArray(s.positions) && s.positions.length <= MAX_INDEX ? s.positions.map((p) => whole(p, 'positions', 0, MAX_INDEX - 1)) : fail('positions');
   const checked: PageSelection = { order: oneOf(s.order, ['offset', 'time'], 'order'), descending: bool(s.descending, 'descending') };
   return positions === undefined ? checked : { ...checked, positions };
+}
+
+/** `0:10-20, 2:5-` as spans by partition (an empty To: up to the newest); undefined when it cannot be read. */
+export function perPartition(text: string): Record<number, { from: number; to?: number }> | undefined {
+  const spans: Record<number, { from: number; to?: number }> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const m = /^(\d+)\s*:\s*(\d+)\s*(?:-\s*(\d*))?$/.exec(part);
+    if (!m || Number(m[1]) in spans) {
+      return undefined;
+    }
+    spans[Number(m[1])] = m[3] === undefined || m[3] === '' ? { from: Number(m[2]) } : { from: Number(m[2]), to: Number(m[3]) };
+  }
+  return spans;
 }
 
 /** The message, checked and copied field by field; undefined (and why) when it is not one the page may send. */

@@ -18,6 +18,8 @@ export function pageStrings(): Record<string, string> {
     to: vscode.l10n.t('To'),
     timeHint: vscode.l10n.t('ISO (2026-11-24T08:00:00+08:00), local time without a zone, or "2 hours ago"; To empty: up to the newest'),
     offsetHint: vscode.l10n.t('Offsets on every partition read; To empty: up to the newest'),
+    perPartition: vscode.l10n.t('Per partition'),
+    perPartitionHint: vscode.l10n.t('0:10-20, 2:5- (wins over From – To on those partitions)'),
     count: vscode.l10n.t('Count'),
     partitions: vscode.l10n.t('Partitions'),
     allPartitions: vscode.l10n.t('All'),
@@ -64,6 +66,10 @@ export function pageStrings(): Record<string, string> {
     partitionProgress: vscode.l10n.t('Partition {0}: {1} of {2} offsets'),
     keyboardHelp: vscode.l10n.t('Arrows move, Shift+arrows extend the selection, Space marks a row, Enter shows it'),
   };
+}
+
+export function perPartitionHelp(): string {
+  return vscode.l10n.t('Write spans per partition as partition:from-to, separated by commas, each partition once (e.g. 0:10-20, 2:5-).');
 }
 
 export function panelTitle(cluster: string, topic: string): string {
