@@ -294,7 +294,7 @@ describe('Message Query panel, driven in the browser', function () {
     assert.deepStrictEqual(resent, expected);
   });
 
-  it('holds 100,000 results with only the rows in view in the page; End reaches the last one', async () => {
+  it('holds 100,000 results with only the rows in view in the page; End reaches the last one; Cancel stops a scan', async () => {
     const big = `query-big-${RUN}`;
     broker.cluster.topics.create({ name: big, partitions: 1 });
     for (let start = 0; start < 100_000; start += 10_000) {
@@ -316,6 +316,20 @@ describe('Message Query panel, driven in the browser', function () {
     assert.match((await inBig({ read: '#detail h2', contains: '99999' })).text ?? '', /Partition 0 · Offset 99999/);
     assert.strictEqual((await inBig({ read: '.tr[data-position="99999"] .cell.key', contains: 'k' })).text, 'k99999');
     assert.ok(Number((await inBig({ count: '.tr' })).text) < 100, 'still only the rows in view');
+
+    // With every Fetch answered late, the scan is still running when Cancel is clicked; the line says so.
+    const FETCH = 1;
+    broker.faults.delay(1500, FETCH);
+    try {
+      await inBig({ click: '#run' });
+      await inBig({ read: '#run', contains: 'Reading' });
+      await inBig({ click: '#cancel' });
+      const cancelled = (await inBig({ read: '#summary', contains: 'stopped', timeoutMs: 30_000 }, 40_000)).text ?? '';
+      assert.match(cancelled, /stopped: cancelled\.$/);
+      assert.ok(!/100,000 kept/.test(cancelled), cancelled);
+    } finally {
+      broker.faults.delay(0, FETCH);
+    }
   });
 
   it('retitles its panel when the cluster is renamed, and closes it when the cluster is removed', async () => {
