@@ -319,7 +319,7 @@ describe('Message Query panel, driven in the browser', function () {
 
     // With every Fetch answered late, the scan is still running when Cancel is clicked; the line says so.
     const FETCH = 1;
-    broker.faults.delay(1500, FETCH);
+    broker.faults.delay(3000, FETCH);
     try {
       await inBig({ click: '#run' });
       await inBig({ read: '#run', contains: 'Reading' });
