@@ -292,6 +292,23 @@ describe('Message Query panel, driven in the browser', function () {
     const resent = (await readBytesWithKcat(target, topics.resent)).map(pick).sort(byKey);
     const expected = (await readBytesWithKcat(target, topics.source)).filter((r) => ['order-1', 'order-2', 'order-3'].includes(r.key.toString())).map(pick).sort(byKey);
     assert.deepStrictEqual(resent, expected);
+
+    // A value that is not UTF-8 goes out as the same bytes.
+    await runQuery('key = "bin-1"', 'stopped');
+    await inPanel({ click: '.tr[data-position="0"]' });
+    const again = answerModals('Send');
+    try {
+      const shown = screen.messages.length;
+      await inPanel({ click: '#resend' });
+      await ui({ pick: topics.resent });
+      await ui({ pick: "Keep each record's partition" });
+      await waitFor('the produce report', () => screen.messages.slice(shown).find((m) => m.startsWith('Sent to')), 30_000);
+    } finally {
+      again.restore();
+    }
+    const binary = (await readBytesWithKcat(target, topics.resent)).filter((r) => r.key.toString() === 'bin-1');
+    assert.strictEqual(binary.length, 1);
+    assert.deepStrictEqual([binary[0].partition, [...binary[0].value], binary[0].headers.toString()], [1, [0, 1, 2, 0xff, 0xfe], 'kind=binary']);
   });
 
   it('holds 100,000 results with only the rows in view in the page; End reaches the last one; Cancel stops a scan', async () => {
