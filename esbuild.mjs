@@ -8,6 +8,9 @@ const common = { bundle: true, minify: true, platform: 'node', target: 'node18',
 const lazy = { kafkajs: 'node_modules/kafkajs/index.js', snappyjs: 'node_modules/snappyjs/index.js', fzstd: 'node_modules/fzstd/lib/index.js' };
 
 await build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...Object.keys(lazy)] });
+// The Message Query panel, loaded when Query Messages first runs, and the worker thread its scans run in.
+await build({ ...common, entryPoints: ['src/webviews/query/panel.ts'], outfile: 'dist/queryPanel.js', external: ['vscode', ...Object.keys(lazy)] });
+await build({ ...common, entryPoints: ['src/kafka/query/worker.ts'], outfile: 'dist/queryWorker.js', external: Object.keys(lazy) });
 for (const [name, entry] of Object.entries(lazy)) {
   await build({ ...common, entryPoints: [entry], outfile: `dist/node_modules/${name}/index.js` });
   mkdirSync(`dist/node_modules/${name}`, { recursive: true });

@@ -55,6 +55,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   ctx.registerCommand('ckafka.stopConsumer', commands.stopConsumer);
   ctx.registerCommand('ckafka.stopAllConsumers', commands.stopAllConsumers);
   ctx.registerCommand('ckafka.showConsumer', commands.showConsumer);
+  ctx.registerCommand('ckafka.queryMessages', commands.queryMessages);
+  ctx.own(vscode.window.registerUriHandler(commands.queryLinkHandler(ctx)));
   // Other extensions see nothing of this one: the API exists for this extension's own tests only.
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;

@@ -7,6 +7,7 @@ export { deleteGroup } from './deleteGroup';
 export { deleteTopic } from './deleteTopic';
 export { editCluster } from './editCluster';
 export { produceSelection, produceSelectionAsLines } from './produce';
+export { queryLinkHandler, queryMessages } from './queryMessages';
 export { refresh } from './refresh';
 export { removeCluster } from './removeCluster';
 export { renameCluster } from './renameCluster';

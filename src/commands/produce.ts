@@ -5,7 +5,7 @@ import { config } from '../config';
 import type { Ctx } from '../ctx';
 import { canCompressZstd, Compression, COMPRESSIONS } from '../kafka/codecs';
 import { IDEMPOTENCE, Idempotence, IdempotenceRefusedError, ProducerMode } from '../kafka/produce/producer';
-import { OutgoingRecord, parseLines, parseRecord, ParseOptions, ProduceFormat, RecordError } from '../kafka/produce/records';
+import { OutgoingRecord, parseLines, parseRecord, ParseOptions, ProduceFormat, RecordError, SendableRecord } from '../kafka/produce/records';
 import { lineRanges, ProduceReport, sendRecords, topicFacts, UnknownTopicError } from '../kafka/produce/send';
 import { adminFailure } from '../hints';
 
@@ -56,7 +56,7 @@ async function produce(ctx: Ctx, mode: Mode, arg: TopicArg): Promise<ProduceRepo
   if (!target) {
     return undefined;
   }
-  return send(ctx, target, records);
+  return sendToTopic(ctx, target, records);
 }
 
 /** The selections in document order; with none, asks whether to send the current line or the whole document. */
@@ -159,7 +159,11 @@ function noticeFallback(ctx: Ctx, clusterName: string, refusal: string): void {
   );
 }
 
-async function send(ctx: Ctx, target: TopicTarget, records: OutgoingRecord[]): Promise<ProduceReport | undefined> {
+/**
+ * Sends records to a topic with the cluster's producer and reports what the broker acknowledged, as every
+ * produce does (status bar, notification, log line). Message Query's re-send uses it too.
+ */
+export async function sendToTopic(ctx: Ctx, target: TopicTarget, records: readonly SendableRecord[]): Promise<ProduceReport | undefined> {
   const { cluster, topic } = target;
   const where = `${cluster.name}/${topic}`;
   const compression = compressionSetting(ctx);

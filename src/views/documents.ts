@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 export const DOCUMENT_SCHEME = 'ckafka';
 
 /**
- * Read-only Markdown documents the extension shows (a reset's dry run and its result). They are never
+ * Read-only documents the extension shows (a reset's dry run and its result, a found record as JSON). They are never
  * dirty, so closing one asks nothing; showing a document under the same name again replaces its text.
  */
 export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -21,9 +21,9 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
     return this.texts.get(uri.toString()) ?? '';
   }
 
-  /** The URI of a document named `name` (shown as its tab title, with `.md` added). */
-  uri(name: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: DOCUMENT_SCHEME, path: `/${name.replace(/[^\p{L}\p{N}._ ·-]+/gu, '_')}.md` });
+  /** The URI of a document named `name` (shown as its tab title, with `.md`, or `extension`, added). */
+  uri(name: string, extension = 'md'): vscode.Uri {
+    return vscode.Uri.from({ scheme: DOCUMENT_SCHEME, path: `/${name.replace(/[^\p{L}\p{N}._ ·-]+/gu, '_')}.${extension}` });
   }
 
   /** Sets the document's text and shows it in the active editor group. */

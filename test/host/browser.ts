@@ -12,12 +12,26 @@ export interface Page {
   locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
   waitForTimeout(ms: number): Promise<void>;
   setViewportSize(size: { width: number; height: number }): Promise<void>;
+  frames(): Frame[];
+}
+
+/** A frame of the page, such as a webview's document inside its iframes. */
+export interface Frame {
+  evaluate<T>(fn: () => T): Promise<T>;
+  locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
 }
 
 export interface Locator {
   first(): Locator;
   waitFor(options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
-  click(): Promise<void>;
+  click(options?: { modifiers?: ('Shift' | 'Control' | 'Meta' | 'Alt')[] }): Promise<void>;
+  focus(): Promise<void>;
+  press(key: string): Promise<void>;
+  selectOption(value: string): Promise<unknown>;
+  textContent(): Promise<string | null>;
+  inputValue(): Promise<string>;
+  count(): Promise<number>;
+  nth(index: number): Locator;
 }
 
 export interface Browser {

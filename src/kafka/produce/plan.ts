@@ -1,9 +1,9 @@
-import { BATCH_OVERHEAD, OutgoingRecord, RecordError, recordSize } from './records';
+import { BATCH_OVERHEAD, OutgoingRecord, RecordError, recordSize, SendableRecord } from './records';
 
 /** Records bound for one partition in one request, in the order the user wrote them. */
-export interface PlannedBatch {
+export interface PlannedBatch<R extends SendableRecord = OutgoingRecord> {
   partition: number;
-  records: OutgoingRecord[];
+  records: R[];
   bytes: number;
 }
 
@@ -12,7 +12,7 @@ export interface PlanOptions {
   /** The topic's max.message.bytes: no batch may be larger. */
   maxMessageBytes: number;
   /** Where a keyed record goes; the Java client's partitioner, so keys land where applications expect. */
-  partitionForKey: (key: string) => number;
+  partitionForKey: (key: string | Buffer) => number;
   /** Upper bound on records in one batch (500 by default): kafkajs groups a batch's messages in time quadratic in their number, and encoding one request stays short. */
   maxRecordsPerBatch?: number;
   /** First partition for keyless records; random by default, like Kafka's sticky partitioner. */
@@ -27,14 +27,14 @@ const RECORDS_PER_SLICE = 5000;
  * RecordError for a record too large for any batch, or an explicit partition the topic does not have,
  * before anything is sent. Yields to the event loop between slices.
  */
-export async function planBatches(records: readonly OutgoingRecord[], options: PlanOptions): Promise<PlannedBatch[][]> {
+export async function planBatches<R extends SendableRecord>(records: readonly R[], options: PlanOptions): Promise<PlannedBatch<R>[][]> {
   const { partitionCount, maxMessageBytes } = options;
   const maxRecords = options.maxRecordsPerBatch ?? 500;
   const capacity = Math.floor(maxMessageBytes * 0.95) - BATCH_OVERHEAD;
-  const queues: PlannedBatch[][] = Array.from({ length: partitionCount }, () => []);
+  const queues: PlannedBatch<R>[][] = Array.from({ length: partitionCount }, () => []);
   let sticky = options.firstStickyPartition ?? Math.floor(Math.random() * partitionCount);
 
-  const openBatch = (partition: number, size: number): PlannedBatch => {
+  const openBatch = (partition: number, size: number): PlannedBatch<R> => {
     const queue = queues[partition];
     const last = queue[queue.length - 1];
     if (last && last.bytes + size <= capacity && last.records.length < maxRecords) {

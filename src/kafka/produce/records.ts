@@ -11,6 +11,20 @@ export interface OutgoingRecord {
   line: number;
 }
 
+/** A record whose key, value and header values are bytes, sent as they are (a found record sent again). */
+export interface BytesRecord {
+  /** Null for a tombstone. */
+  value: Buffer | null;
+  key?: Buffer;
+  headers?: Record<string, Buffer>;
+  partition?: number;
+  /** Its place in what is sent (1-based), for the report. */
+  line: number;
+}
+
+/** What the sender takes: records parsed from text, or records as bytes. */
+export type SendableRecord = OutgoingRecord | BytesRecord;
+
 /** `text`: the text is the value. `jsonl`: `{"key":…,"value":…,"headers":{…},"partition":n}`. */
 export type ProduceFormat = 'text' | 'jsonl';
 
@@ -147,10 +161,10 @@ export async function parseLines(text: string, firstLine: number, options: Parse
 }
 
 /** Bytes the record adds to a record batch, counted as the broker counts them, plus a little for varints. */
-export function recordSize(record: OutgoingRecord): number {
-  let size = 21 + Buffer.byteLength(record.value) + (record.key === undefined ? 0 : Buffer.byteLength(record.key));
+export function recordSize(record: SendableRecord): number {
+  let size = 21 + (record.value === null ? 0 : Buffer.byteLength(record.value)) + (record.key === undefined ? 0 : Buffer.byteLength(record.key));
   for (const name in record.headers) {
-    size += 10 + Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]);
+    size += 10 + Buffer.byteLength(name) + Buffer.byteLength((record.headers as Record<string, string | Buffer>)[name]);
   }
   return size;
 }

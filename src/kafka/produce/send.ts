@@ -4,7 +4,7 @@ import { kafkaErrorType } from '../errors';
 import { kafkajs } from '../lib';
 import { PlannedBatch, planBatches } from './plan';
 import type { BatchSender } from './producer';
-import { OutgoingRecord } from './records';
+import { SendableRecord } from './records';
 
 /** CKafka's default, and Kafka's: used when the topic's own limit cannot be read. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
@@ -98,7 +98,7 @@ export interface SendOptions {
  * one partition's batch, so a failure is known per batch: a partition stops at its first failed batch
  * (later ones would arrive out of order) and every record of it and after it is reported unacknowledged.
  */
-export async function sendRecords(producer: BatchSender, facts: TopicFacts, records: readonly OutgoingRecord[], options: SendOptions = {}): Promise<ProduceReport> {
+export async function sendRecords(producer: BatchSender, facts: TopicFacts, records: readonly SendableRecord[], options: SendOptions = {}): Promise<ProduceReport> {
   const partitioner = kafkajs().Partitioners.DefaultPartitioner();
   const partitionMetadata = Array.from({ length: facts.partitionCount }, (_, i) => ({ partitionId: i, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
   const queues = await planBatches(records, {
@@ -112,7 +112,7 @@ export async function sendRecords(producer: BatchSender, facts: TopicFacts, reco
   const slots = new Slots(options.maxInFlight ?? 8);
   const compression = COMPRESSIONS.indexOf(options.compression ?? 'none');
 
-  const sendPartition = async (queue: PlannedBatch[]): Promise<void> => {
+  const sendPartition = async (queue: PlannedBatch<SendableRecord>[]): Promise<void> => {
     for (let i = 0; i < queue.length; i++) {
       const batch = queue[i];
       await slots.take();
@@ -144,7 +144,7 @@ export async function sendRecords(producer: BatchSender, facts: TopicFacts, reco
   return report;
 }
 
-function acknowledge(report: ProduceReport, batch: PlannedBatch, baseOffset: bigint): void {
+function acknowledge(report: ProduceReport, batch: PlannedBatch<SendableRecord>, baseOffset: bigint): void {
   const count = batch.records.length;
   report.acknowledged += count;
   const last = (baseOffset + BigInt(count - 1)).toString();
@@ -157,7 +157,7 @@ function acknowledge(report: ProduceReport, batch: PlannedBatch, baseOffset: big
   }
 }
 
-function failRest(report: ProduceReport, batches: PlannedBatch[], error: unknown): void {
+function failRest(report: ProduceReport, batches: PlannedBatch<SendableRecord>[], error: unknown): void {
   const lines = batches.flatMap((b) => b.records.map((r) => r.line));
   if (lines.length > 0) {
     report.unacknowledged.push({ partition: batches[0].partition, lines, error });
