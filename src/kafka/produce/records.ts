@@ -16,7 +16,8 @@ export interface BytesRecord {
   /** Null for a tombstone. */
   value: Buffer | null;
   key?: Buffer;
-  headers?: Record<string, Buffer>;
+  /** Every value of each header name, in the order found (Kafka allows a name more than once); null for a null value. */
+  headers?: Record<string, (Buffer | null)[]>;
   partition?: number;
   /** Its place in what is sent (1-based), for the report. */
   line: number;
@@ -164,7 +165,10 @@ export async function parseLines(text: string, firstLine: number, options: Parse
 export function recordSize(record: SendableRecord): number {
   let size = 21 + (record.value === null ? 0 : Buffer.byteLength(record.value)) + (record.key === undefined ? 0 : Buffer.byteLength(record.key));
   for (const name in record.headers) {
-    size += 10 + Buffer.byteLength(name) + Buffer.byteLength((record.headers as Record<string, string | Buffer>)[name]);
+    const values: readonly (string | Buffer | null)[] = ([] as (string | Buffer | null)[]).concat((record.headers as Record<string, string | (Buffer | null)[]>)[name]);
+    for (const value of values) {
+      size += 10 + Buffer.byteLength(name) + (value === null ? 0 : Buffer.byteLength(value));
+    }
   }
   return size;
 }

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { Admin, IHeaders } from 'kafkajs';
 import { Compression, COMPRESSIONS } from '../codecs';
 import { kafkaErrorType } from '../errors';
 import { kafkajs } from '../lib';
@@ -125,7 +125,8 @@ export async function sendRecords(producer: BatchSender, facts: TopicFacts, reco
         const [ack] = await producer.sendBatch({
           acks: -1,
           compression,
-          topicMessages: [{ topic: facts.topic, messages: batch.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, partition: batch.partition })) }],
+          // A null header value (a found record's, re-sent) is written by kafkajs as Kafka's null; its types leave null out.
+          topicMessages: [{ topic: facts.topic, messages: batch.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers as IHeaders | undefined, partition: batch.partition })) }],
         });
         acknowledge(report, batch, BigInt(ack.baseOffset ?? '-1'));
         options.onAcknowledged?.(report.acknowledged, report.total);

@@ -90,13 +90,14 @@ export async function exportRecords(ctx: Ctx, topic: string, records: QueryRecor
   }
 }
 
-/** The record as produce sends it: its bytes, headers (a repeated name keeps its last value) and, if asked, its partition. */
+/**
+ * The record as produce sends it: its bytes, its headers (every value of a repeated name, null ones too; the
+ * values of one name stay in order, names go in the order first seen) and, if asked, its partition.
+ */
 export function bytesRecord(record: QueryRecord, line: number, keepPartition: boolean): BytesRecord {
-  const headers: Record<string, Buffer> = {};
+  const headers: Record<string, (Buffer | null)[]> = Object.create(null) as Record<string, (Buffer | null)[]>;
   for (const h of record.headers) {
-    if (h.value !== null) {
-      headers[h.name] = Buffer.from(buffer(h.value));
-    }
+    (headers[h.name] ??= []).push(h.value === null ? null : Buffer.from(buffer(h.value)));
   }
   return {
     key: record.key === null ? undefined : Buffer.from(buffer(record.key)),
