@@ -5,19 +5,23 @@ import * as path from 'path';
 import { Target } from '../test/integration/env';
 import { kcatConnection } from '../test/integration/kcat';
 import { startBrokerProcess } from './brokerProcess';
-import { kafkaConfig } from '../src/kafka/cluster';
+import { DEFAULT_TIMEOUTS } from '../src/kafka/cluster';
 import { Compression } from '../src/kafka/codecs';
-import { ConsumerSession, ephemeralGroupId } from '../src/kafka/consume';
+import { ephemeralGroupId } from '../src/kafka/consume';
+import { ConsumerThread, ThreadedConsumer } from '../src/kafka/consumerThread';
 import { DEFAULT_FORMAT } from '../src/kafka/format';
-import { OutputBuffer, OutputSink } from '../src/kafka/output';
-import { RecordPrinter } from '../src/kafka/printer';
+import { DEFAULT_MAX_BYTES } from '../src/kafka/lineLimits';
+import { ChannelLines, OutputSink } from '../src/kafka/output';
 import { describe, Figure, median, seconds } from './common';
 
 /**
  * `npm run bench:consume`: how fast a consumer brings records already on a topic into its output, through
- * the extension's own path (ConsumerSession → RecordPrinter → OutputBuffer, default settings) into a sink
- * standing in for the output channel, against `kcat -C -e -o beginning` writing to /dev/null, on the same
- * local broker. Then the memory the same path needs while 1,000,000 records stream through a live consumer.
+ * the extension's own path (a ConsumerSession in the consumer thread, formatting into its LineQueue, the
+ * lines handed back to ChannelLines, default settings) into a sink standing in for the output channel,
+ * against `kcat -C -e -o beginning` writing to /dev/null, on the same local broker. The time runs until
+ * the consumer has counted every record (starting the consumer thread included); records that arrive
+ * faster than the channel can show are counted and skipped, as in the extension. Then the memory the same
+ * path needs while 1,000,000 records stream through a live consumer.
  *
  * BENCH_RECORDS (200000), BENCH_ROUNDS (3), BENCH_PARTITIONS (3), BENCH_MEMORY_RECORDS (1000000; 0 skips).
  */
@@ -94,14 +98,11 @@ export async function createTopic(target: Target, topic: string): Promise<void> 
 /** A consumer wired as the extension wires it: an ephemeral group reading `topic` from the beginning. */
 export function consumerOf(target: Target, topic: string) {
   const sink = new ChannelStandIn();
-  const buffer = new OutputBuffer(sink, { maxLines: MAX_LINES, droppedNote: (n) => `${n} older lines were dropped` });
-  const printer = new RecordPrinter(buffer, DEFAULT_FORMAT);
-  const config = kafkaConfig(
-    { id: 'bench', name: 'bench', bootstrapServers: target.bootstrap, securityProtocol: target.protocol, saslMechanism: target.mechanism, username: target.username },
-    target.password,
-  );
-  const session = new ConsumerSession(config, { topic, groupId: ephemeralGroupId('bench'), ephemeral: true, from: { kind: 'earliest' }, onBatch: printer.onBatch });
-  return { sink, buffer, printer, session };
+  const shown = new ChannelLines(sink, { maxLines: MAX_LINES, droppedNote: (n) => `${n} older lines were dropped` });
+  const cluster = { id: 'bench', name: 'bench', bootstrapServers: target.bootstrap, securityProtocol: target.protocol, saslMechanism: target.mechanism, username: target.username };
+  const spec = { cluster, password: target.password, timeouts: DEFAULT_TIMEOUTS, topic, groupId: ephemeralGroupId('bench'), ephemeral: true, from: { kind: 'earliest' as const }, format: DEFAULT_FORMAT, maxLines: MAX_LINES, maxBytes: DEFAULT_MAX_BYTES };
+  const session = new ThreadedConsumer(new ConsumerThread(), spec, { lines: (delivery) => shown.show(delivery), event: () => undefined });
+  return { sink, shown, session };
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -131,17 +132,15 @@ export async function benchConsume(target: Target, rounds = ROUNDS, compression:
     const c = consumerOf(target, topic);
     const ourSeconds = await seconds(async () => {
       await c.session.start();
-      await until(() => c.printer.received >= RECORDS);
-      c.buffer.flush();
+      await until(() => c.session.received >= RECORDS);
     });
     await c.session.stop();
-    c.buffer.close();
-    if (c.printer.received !== RECORDS) {
-      throw new Error(`received ${c.printer.received} records, expected ${RECORDS}`);
+    if (c.session.received !== RECORDS) {
+      throw new Error(`received ${c.session.received} records, expected ${RECORDS}`);
     }
     figure.ours.push(RECORDS / ourSeconds);
     flushRates.push((c.sink.appends + c.sink.replaces) / ourSeconds);
-    console.log(`  round ${round + 1}: ours ${Math.round(RECORDS / ourSeconds).toLocaleString('en')} records/s (${c.sink.appends} appends, ${c.sink.replaces} replaces), kcat ${Math.round(RECORDS / kcatSeconds).toLocaleString('en')} records/s`);
+    console.log(`  round ${round + 1}: ours ${Math.round(RECORDS / ourSeconds).toLocaleString('en')} records/s (${c.sink.appends} appends, ${c.sink.replaces} replaces, ${c.shown.lines().length} lines kept), kcat ${Math.round(RECORDS / kcatSeconds).toLocaleString('en')} records/s`);
   }
   console.log(`sink calls per second (appends + replaces): median ${median(flushRates).toFixed(1)}`);
   return figure;
@@ -172,8 +171,7 @@ async function memory(): Promise<void> {
     }, 100);
     const started = process.hrtime.bigint();
     const producing = kcatQuiet(target, ['-P', '-t', topic], input).done;
-    await until(() => c.printer.received >= MEMORY_RECORDS);
-    c.buffer.flush();
+    await until(() => c.session.received >= MEMORY_RECORDS);
     const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
     await producing;
     clearInterval(sampler);
@@ -184,12 +182,11 @@ async function memory(): Promise<void> {
     );
     console.log(`  rss: before ${mb(before.rss)}, peak ${mb(peakRss)}, after${gc ? ' (after gc)' : ''} ${mb(after.rss)}; growth at peak ${mb(peakRss - before.rss)}, at the end ${mb(after.rss - before.rss)}`);
     console.log(`  heap used: before ${mb(before.heapUsed)}, peak ${mb(peakHeap)}, after ${mb(after.heapUsed)}`);
-    console.log(`  channel stand-in: ${c.sink.appends} appends, ${c.sink.replaces} replaces, ${c.buffer.lines().length} lines kept (maxLines ${MAX_LINES}), ${c.buffer.dropped.toLocaleString('en')} dropped`);
+    console.log(`  channel stand-in: ${c.sink.appends} appends, ${c.sink.replaces} replaces, ${c.shown.lines().length} lines kept (maxLines ${MAX_LINES}), ${c.shown.dropped.toLocaleString('en')} dropped`);
     if (!gc) {
       console.log('  (run with node --expose-gc for figures after garbage collection)');
     }
     await c.session.stop();
-    c.buffer.close();
     fs.rmSync(path.dirname(input), { recursive: true });
   } finally {
     await target.stop();

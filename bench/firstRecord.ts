@@ -38,7 +38,6 @@ async function oursFirstLine(target: Target, topic: string): Promise<number> {
     await new Promise((r) => setTimeout(r, 1));
   }
   await c.session.stop();
-  c.buffer.close();
   return firstLine;
 }
 

@@ -74,11 +74,22 @@ async function main(): Promise<void> {
       console.log(describe(f));
     }
     const activation = await benchActivation(ROUNDS);
-    rows.push({ ...throughputRow(activation, 'under 20 ms', (f) => median(f.ours) < 20, 1), reference: `${span(activation.reference, 1)} (an empty extension)` });
+    rows.push({
+      ...throughputRow(activation, '≤ empty + 10 ms', (f) => median(f.ours) - median(f.reference) <= 10, 1),
+      ratio: `+${(median(activation.ours) - median(activation.reference)).toFixed(1)} ms`,
+      reference: `${span(activation.reference, 1)} (an empty extension)`,
+    });
     console.log(describe(activation));
     const memory = await benchHostMemory(target);
     const growth = memory.peakMb - memory.beforeMb;
-    rows.push({ figure: `extension host RSS growth, ${memory.records.toLocaleString('en')} records through a live consumer (MB)`, ours: growth.toFixed(1), reference: '-', ratio: '-', goal: 'under 150 MB', met: growth < 150 });
+    rows.push({
+      figure: `extension host RSS growth, ${memory.records.toLocaleString('en')} records through a live consumer (MB; starting it took ${(memory.beforeMb - memory.idleMb).toFixed(1)} MB)`,
+      ours: growth.toFixed(1),
+      reference: '-',
+      ratio: '-',
+      goal: 'under 150 MB',
+      met: growth < 150,
+    });
     Object.assign(raw, { activation, memory });
     rows.push(...(await queryBenchRows(target, ROUNDS, raw)));
   } finally {
@@ -87,11 +98,18 @@ async function main(): Promise<void> {
   const vsix = path.join(os.tmpdir(), `ckafka-bench-${process.pid}.vsix`);
   packageVsix(vsix);
   const lazy = ['kafkajs', 'snappyjs', 'fzstd'].map((name) => bytesOf(`dist/node_modules/${name}/index.js`));
-  const size = { extensionJs: bytesOf('dist/extension.js'), lazyJs: lazy.reduce((a, b) => a + b, 0), vsix: fs.statSync(vsix).size };
+  const size = { extensionJs: bytesOf('dist/extension.js'), consumerWorkerJs: bytesOf('dist/consumerWorker.js'), lazyJs: lazy.reduce((a, b) => a + b, 0), vsix: fs.statSync(vsix).size };
   fs.rmSync(vsix);
-  const bundle = size.extensionJs + size.lazyJs;
+  const bundle = size.extensionJs + size.consumerWorkerJs + size.lazyJs;
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
-  rows.push({ figure: 'bundle: dist/extension.js + dist/node_modules/{kafkajs,snappyjs,fzstd} (loaded on first use)', ours: `${kb(size.extensionJs)} + ${lazy.map(kb).join(' + ')}`, reference: '-', ratio: '-', goal: 'under 400 KB', met: bundle < 400 * 1024 });
+  rows.push({
+    figure: 'bundle: dist/extension.js + dist/consumerWorker.js + dist/node_modules/{kafkajs,snappyjs,fzstd} (all but the first loaded on first use)',
+    ours: `${kb(size.extensionJs)} + ${kb(size.consumerWorkerJs)} + ${lazy.map(kb).join(' + ')} = ${kb(bundle)}`,
+    reference: '-',
+    ratio: '-',
+    goal: 'under 400 KB',
+    met: bundle < 400 * 1024,
+  });
   rows.push({ figure: '.vsix', ours: kb(size.vsix), reference: '-', ratio: '-', goal: 'under 250 KB', met: size.vsix < 250 * 1024 });
   raw.size = size;
 

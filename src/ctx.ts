@@ -41,12 +41,16 @@ export class Ctx {
     this.onDidChangeTopology = this.topologyEmitter.event;
   }
 
-  /** Registers `factory(this)` as the handler of `command`; failures are reported, never thrown at VS Code. */
+  /**
+   * Registers the handler `factory(this)` makes, on the command's first use (activation compiles none of
+   * them), for `command`; failures are reported, never thrown at VS Code.
+   */
   registerCommand(command: string, factory: CommandFactory): void {
-    const handler = factory(this) as (...args: unknown[]) => unknown;
+    let handler: ((...args: unknown[]) => unknown) | undefined;
     this.own(
       vscode.commands.registerCommand(command, async (...args: unknown[]) => {
         try {
+          handler ??= factory(this) as (...args: unknown[]) => unknown;
           return await handler(...args);
         } catch (error) {
           if (error instanceof vscode.CancellationError) {

@@ -23,11 +23,14 @@ export class ClusterStore implements vscode.Disposable {
   private readonly watcher: vscode.Disposable;
   /** Each cluster's settings as last seen, to tell which ones a settings change touched. */
   private seen: Map<string, string>;
+  /** The entries as last read; read again after every change of the setting (activation reads them once). */
+  private cached: ClusterEntry[] | undefined;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.seen = this.snapshot();
     this.watcher = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`ckafka.${SETTING}`)) {
+        this.cached = undefined;
         this.settingsChanged();
       }
     });
@@ -52,7 +55,8 @@ export class ClusterStore implements vscode.Disposable {
 
   /** Every entry of the setting: usable settings, or the problem that stops that cluster. */
   entries(): ClusterEntry[] {
-    return readClusterEntries(this.raw());
+    this.cached ??= readClusterEntries(this.raw());
+    return this.cached;
   }
 
   /** The clusters that can be used, normalised. */
@@ -113,7 +117,9 @@ export class ClusterStore implements vscode.Disposable {
   }
 
   private async write(entries: unknown[]): Promise<void> {
+    this.cached = undefined;
     await vscode.workspace.getConfiguration('ckafka').update(SETTING, entries, vscode.ConfigurationTarget.Global);
+    this.cached = undefined;
   }
 
   dispose(): void {

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { ClusterChangeEvent, onlyRenamed, timeouts } from '../clusters/sessions';
 import type { ClusterSessions } from '../clusters/sessions';
-import { kafkaConfig, usesSasl } from '../kafka/cluster';
+import { usesSasl } from '../kafka/cluster';
+import { parseBootstrapServers } from '../kafka/connection';
 import { ConsumeError, ephemeralGroupId } from '../kafka/consume';
+import { ConsumerThread } from '../kafka/consumerThread';
 import { classifyError } from '../kafka/errors';
 import type { Undecodable } from '../kafka/codecs';
 import type { Failure } from '../kafka/errors';
@@ -26,8 +28,11 @@ export class Consumers implements vscode.Disposable {
   readonly statusBar = new ConsumerStatusBar();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly observer: ConsumerObserver;
+  /** Where every consumer reads and formats its records; it runs while a consumer does. */
+  private readonly thread: ConsumerThread;
 
   constructor(private readonly ctx: { log: vscode.LogOutputChannel; sessions: ClusterSessions }) {
+    this.thread = new ConsumerThread((text) => ctx.log.warn(text));
     this.observer = {
       log: ctx.log,
       changed: (consumer) => this.fire(consumer),
@@ -75,8 +80,8 @@ export class Consumers implements vscode.Disposable {
    */
   async start(target: ConsumerTarget): Promise<RunningConsumer> {
     const password = usesSasl(target.cluster) ? await this.ctx.sessions.password(target.cluster) : undefined;
-    const config = kafkaConfig(target.cluster, password, timeouts());
-    const consumer = new RunningConsumer(`consumer-${this.nextId++}`, target, config, consumerSettings(), this.observer);
+    parseBootstrapServers(target.cluster.bootstrapServers); // refuses a bad list before anything starts
+    const consumer = new RunningConsumer(`consumer-${this.nextId++}`, target, { password, timeouts: timeouts() }, consumerSettings(), this.observer, this.thread);
     const previous = this.finished.get(consumer.channelName);
     previous?.disposeChannel();
     this.finished.delete(consumer.channelName);
@@ -151,7 +156,7 @@ export class Consumers implements vscode.Disposable {
       } else {
         try {
           const password = usesSasl(settings) ? await this.ctx.sessions.password(settings) : undefined;
-          await consumer.restart(settings, kafkaConfig(settings, password, timeouts()));
+          await consumer.restart(settings, { password, timeouts: timeouts() });
           this.fire(consumer);
         } catch (error) {
           const failure = error instanceof ConsumeError ? error.failure : classifyError(error);

@@ -1,13 +1,12 @@
-import type { KafkaConfig } from 'kafkajs';
 import * as vscode from 'vscode';
 import { hintFor } from '../hints';
-import type { ClusterSettings } from '../kafka/cluster';
+import type { ClientTimeouts, ClusterSettings } from '../kafka/cluster';
 import type { Undecodable } from '../kafka/codecs';
-import { ConsumerEvent, ConsumerSession, ConsumerState } from '../kafka/consume';
+import type { ConsumerEvent, ConsumerState } from '../kafka/consume';
+import { ConsumerThread, ThreadedConsumer } from '../kafka/consumerThread';
 import type { Failure } from '../kafka/errors';
-import { OutputBuffer } from '../kafka/output';
+import { ChannelLines } from '../kafka/output';
 import type { StartPosition } from '../kafka/position';
-import { RecordPrinter } from '../kafka/printer';
 import { ChannelSink } from './channel';
 import { ConsumerSettings } from './settings';
 
@@ -21,6 +20,12 @@ export interface ConsumerTarget {
   ephemeral: boolean;
   /** Where `from` was resolved to beforehand, per partition (a named group's move, as confirmed). */
   startAt?: ReadonlyMap<number, number>;
+}
+
+/** What a consumer connects with: the cluster's password (if it uses SASL) and the client timeouts. */
+export interface Credentials {
+  password: string | undefined;
+  timeouts: ClientTimeouts;
 }
 
 /** How a running consumer tells the registry about itself. */
@@ -58,15 +63,18 @@ function clock(): string {
 }
 
 /**
- * One consumer the user started: its session, the formatting and batching into its own output channel
- * `CKafka: <cluster>/<topic>`, and what the status bar and the tree show about it.
+ * One consumer the user started: its session, which reads and formats records in the consumer thread,
+ * its own output channel `CKafka: <cluster>/<topic>` with what the thread hands back, and what the
+ * status bar and the tree show about it.
  */
 export class RunningConsumer {
   readonly channelName: string;
   readonly channel: vscode.OutputChannel;
-  private readonly buffer: OutputBuffer;
-  private readonly printer: RecordPrinter;
-  private session: ConsumerSession;
+  private readonly shown: ChannelLines;
+  private settings: ConsumerSettings;
+  private session: ThreadedConsumer;
+  /** Records received by the sessions before the current one (a restart starts a new session). */
+  private receivedBefore = 0;
   private stopped: Promise<void> | undefined;
   /** The last failure that made the consumer reconnect or stop. */
   lastFailure: Failure | undefined;
@@ -74,13 +82,15 @@ export class RunningConsumer {
   constructor(
     readonly id: string,
     public target: ConsumerTarget,
-    config: KafkaConfig,
+    credentials: Credentials,
     settings: ConsumerSettings,
     private readonly observer: ConsumerObserver,
+    private readonly thread: ConsumerThread,
   ) {
     this.channelName = `CKafka: ${target.cluster.name}/${target.topic}`;
     this.channel = vscode.window.createOutputChannel(this.channelName);
-    this.buffer = new OutputBuffer(new ChannelSink(this.channel), {
+    this.settings = settings;
+    this.shown = new ChannelLines(new ChannelSink(this.channel), {
       maxLines: settings.maxLines,
       maxBytes: settings.maxBytes,
       droppedNote: (dropped) =>
@@ -88,28 +98,35 @@ export class RunningConsumer {
           vscode.l10n.t(
             '{0} older lines were dropped to keep this channel within ckafka.consumer.maxLines ({1} lines) and ckafka.consumer.maxBytes ({2} bytes).',
             dropped,
-            this.limits.maxLines,
-            this.limits.maxBytes,
+            this.settings.maxLines,
+            this.settings.maxBytes,
           ),
         ),
+      skippedNote: (skipped, perSecond) => this.note(vscode.l10n.t('{0} records not shown: {1} arrived a second, more than this channel can show. The newest follow.', skipped, perSecond)),
     });
-    this.limits = { maxLines: settings.maxLines, maxBytes: settings.maxBytes };
-    this.printer = new RecordPrinter(this.buffer, settings.format);
-    this.session = this.newSession(config);
+    this.session = this.newSession(credentials);
   }
 
-  private newSession(config: KafkaConfig, resume?: ReadonlyMap<number, number>): ConsumerSession {
-    const { topic, groupId, ephemeral, from } = this.target;
-    const session: ConsumerSession = new ConsumerSession(config, {
+  private newSession(credentials: Credentials, resume?: ReadonlyMap<number, number>): ThreadedConsumer {
+    const { cluster, topic, groupId, ephemeral, from, startAt } = this.target;
+    const { format, maxLines, maxBytes } = this.settings;
+    const spec = {
+      cluster,
+      ...credentials,
       topic,
       groupId,
       ephemeral,
       from,
       // A restart goes on from where it was; only the first start moves a named group to the confirmed offsets.
-      startAt: resume ? undefined : this.target.startAt,
-      resume,
-      onBatch: this.printer.onBatch,
-      onEvent: (event) => {
+      startAt: resume || !startAt ? undefined : [...startAt],
+      resume: resume && [...resume],
+      format,
+      maxLines,
+      maxBytes,
+    };
+    const session: ThreadedConsumer = new ThreadedConsumer(this.thread, spec, {
+      lines: (delivery) => this.shown.show(delivery),
+      event: (event) => {
         if (this.session === session) {
           this.onEvent(event);
         }
@@ -122,14 +139,15 @@ export class RunningConsumer {
    * The cluster's settings or password changed: the consumer stops its connection made with the old ones
    * and starts again with the new, going on from the next offset it would have shown. Rejects like `start`.
    */
-  async restart(cluster: ClusterSettings, config: KafkaConfig): Promise<void> {
-    const resume = this.session.positions();
+  async restart(cluster: ClusterSettings, credentials: Credentials): Promise<void> {
     const old = this.session;
+    await old.stop();
+    const resume = await old.positions();
+    this.receivedBefore += old.received;
     this.target = { ...this.target, cluster };
-    this.session = this.newSession(config, resume);
+    this.session = this.newSession(credentials, resume);
     this.say(vscode.l10n.t('The settings of cluster {0} changed: reconnecting to {1} with them.', cluster.name, cluster.bootstrapServers));
     this.observer.log.info(`consumer ${this.id}: restarting with the new settings of "${cluster.name}" (${cluster.bootstrapServers})`);
-    await old.stop();
     await this.session.start();
   }
 
@@ -142,8 +160,6 @@ export class RunningConsumer {
   explainStop(text: string): void {
     this.say(text);
   }
-
-  private limits: { maxLines: number; maxBytes: number };
 
   get cluster(): ClusterSettings {
     return this.target.cluster;
@@ -163,23 +179,23 @@ export class RunningConsumer {
 
   /** Records received so far. */
   get received(): number {
-    return this.printer.received;
+    return this.receivedBefore + this.session.received;
   }
 
   /** The lines the output channel holds now (VS Code offers no way to read a channel back). */
   lines(): readonly string[] {
-    return this.buffer.lines();
+    return this.shown.lines();
   }
 
-  /** Appends to the channel that many times so far; at most about 10 a second. */
+  /** Appends to the channel that many times so far; records come at most about 10 times a second. */
   get flushes(): number {
-    return this.buffer.flushes;
+    return this.shown.flushes;
   }
 
   applySettings(settings: ConsumerSettings): void {
-    this.printer.setFormat(settings.format);
-    this.limits = { maxLines: settings.maxLines, maxBytes: settings.maxBytes };
-    this.buffer.setLimits(this.limits);
+    this.settings = settings;
+    this.session.applySettings(settings.format, settings.maxLines, settings.maxBytes);
+    this.shown.setLimits({ maxLines: settings.maxLines, maxBytes: settings.maxBytes });
   }
 
   /** Shows the channel, starts the session and resolves once the group is joined; rejects with its failure. */
@@ -193,12 +209,7 @@ export class RunningConsumer {
         : vscode.l10n.t('Consumer group {0}: reads from and commits its offsets, as an application would; it is kept when the consumer stops.', groupId),
     );
     this.observer.log.info(`consumer ${this.id}: starting on "${topic}" of "${cluster.name}", group "${groupId}"${ephemeral ? ' (ephemeral)' : ''}, from ${from.kind}`);
-    try {
-      await this.session.start();
-    } catch (error) {
-      this.buffer.close();
-      throw error;
-    }
+    await this.session.start();
   }
 
   /** Stops the session (leaving the group, deleting an ephemeral one) and appends the last lines. */
@@ -216,7 +227,6 @@ export class RunningConsumer {
     } else if (ephemeral) {
       this.say(vscode.l10n.t('Consumer group {0} could not be deleted; the broker removes it once its offsets expire.', groupId));
     }
-    this.buffer.close();
     this.observer.log.info(`consumer ${this.id}: stopped after ${this.received} records; group "${groupId}" ${ephemeral ? (deleted ? 'deleted' : 'not deleted') : 'kept'}`);
   }
 
@@ -288,6 +298,6 @@ export class RunningConsumer {
 
   /** A line of the consumer's own, between the records. */
   private say(text: string): void {
-    this.buffer.push(this.note(text));
+    this.shown.showLine(this.note(text));
   }
 }

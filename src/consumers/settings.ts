@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { config } from '../config';
 import { BINARY_ENCODINGS, BinaryEncoding, DEFAULT_FORMAT, FormatOptions, RECORD_FORMATS, RecordFormat } from '../kafka/format';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES } from '../kafka/output';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES } from '../kafka/lineLimits';
 
 /** The `ckafka.consumer.*` settings, read with their defaults and bounds. */
 export interface ConsumerSettings {
@@ -22,7 +22,7 @@ export function consumerSettings(): ConsumerSettings {
       showHeaders,
       binaryEncoding: BINARY_ENCODINGS.includes(encoding as BinaryEncoding) ? (encoding as BinaryEncoding) : 'base64',
       maxValueLength: Number.isFinite(maxValueLength) && maxValueLength >= 1 ? Math.floor(maxValueLength) : DEFAULT_FORMAT.maxValueLength,
-      truncatedNote: (length, unit) => (unit === 'bytes' ? vscode.l10n.t('… (truncated, {0} bytes)', length) : vscode.l10n.t('… (truncated, {0} characters)', length)),
+      truncatedNote: { chars: vscode.l10n.t('… (truncated, {0} characters)', '{0}'), bytes: vscode.l10n.t('… (truncated, {0} bytes)', '{0}') },
     },
     maxLines: Number.isFinite(maxLines) && maxLines >= 100 ? Math.floor(maxLines) : DEFAULT_MAX_LINES,
     maxBytes: Number.isFinite(maxBytes) && maxBytes >= MIN_MAX_BYTES ? Math.floor(maxBytes) : DEFAULT_MAX_BYTES,

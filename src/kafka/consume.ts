@@ -216,8 +216,9 @@ export class ConsumerSession {
     const { topic, groupId, ephemeral, from, fetch } = this.options;
     const consumer = this.kafka.consumer({
       groupId,
-      maxBytesPerPartition: fetch?.maxBytesPerPartition ?? 1024 * 1024,
-      maxBytes: fetch?.maxBytes ?? 4 * 1024 * 1024,
+      // Small fetches: a fetch's records are decoded all at once, so they stay within the young generation.
+      maxBytesPerPartition: fetch?.maxBytesPerPartition ?? 128 * 1024,
+      maxBytes: fetch?.maxBytes ?? 512 * 1024,
       maxWaitTimeInMs: fetch?.maxWaitTimeInMs ?? 500,
       // After a lost connection the new member waits for the old one to expire: keep that short.
       sessionTimeout: 10_000,

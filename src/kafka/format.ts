@@ -26,13 +26,16 @@ export interface FormatOptions {
   binaryEncoding: BinaryEncoding;
   /** Longer keys, values and header values are cut to this many characters. */
   maxValueLength: number;
-  /** The note after a cut value, given its full length; the VS Code side localizes it. */
-  truncatedNote?: (length: number, unit: 'chars' | 'bytes') => string;
+  /**
+   * The note after a cut text value and after a cut binary one, `{0}` standing for the full length in
+   * characters or bytes; the VS Code side localizes them. Plain text, so the options can go to a worker.
+   */
+  truncatedNote?: { chars: string; bytes: string };
 }
 
 export const DEFAULT_FORMAT: FormatOptions = { format: 'text', showHeaders: false, binaryEncoding: 'base64', maxValueLength: 10_000 };
 
-const defaultNote = (length: number, unit: 'chars' | 'bytes') => `… (truncated, ${length} ${unit})`;
+const DEFAULT_TRUNCATED_NOTE = { chars: '… (truncated, {0} chars)', bytes: '… (truncated, {0} bytes)' };
 
 /** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -97,7 +100,11 @@ function isHighSurrogate(code: number): boolean {
 
 function textOf(shown: Shown, options: FormatOptions): string {
   const text = escapeControl(shown.text);
-  return shown.cutFrom === undefined ? text : text + escapeControl((options.truncatedNote ?? defaultNote)(shown.cutFrom, shown.binary ? 'bytes' : 'chars'));
+  if (shown.cutFrom === undefined) {
+    return text;
+  }
+  const note = (options.truncatedNote ?? DEFAULT_TRUNCATED_NOTE)[shown.binary ? 'bytes' : 'chars'];
+  return text + escapeControl(note.replace('{0}', String(shown.cutFrom)));
 }
 
 /** The record's time as ISO 8601 in UTC, or the raw number when it is not a valid time (-1 on old formats). */
@@ -203,9 +210,6 @@ function firstNonSpace(bytes: Buffer): number | undefined {
  * text: `Topic:[orders] Partition:[2] Offset:[41] Key:[k1] Timestamp:[2026-11-24T08:00:00.000Z] Value:[...]`
  */
 export function formatRecord(topic: string, partition: number, record: ConsumedRecord, options: FormatOptions): string[] {
-  if (options.format === 'json') {
-    return [jsonLine(topic, partition, record, options)];
-  }
   if (options.format === 'pretty') {
     const pretty = prettyValue(record.value, options);
     if (pretty) {
@@ -213,6 +217,14 @@ export function formatRecord(topic: string, partition: number, record: ConsumedR
       return [head.slice(0, head.length - 2), ...pretty];
     }
   }
+  return [formatLine(topic, partition, record, options)];
+}
+
+/** One record as its one line in the `text` or `json` format (`pretty` is read as `text`). */
+export function formatLine(topic: string, partition: number, record: ConsumedRecord, options: FormatOptions): string {
+  if (options.format === 'json') {
+    return jsonLine(topic, partition, record, options);
+  }
   const value = record.value === null ? '' : textOf(show(record.value, options), options);
-  return [textLine(topic, partition, record, options, value)];
+  return textLine(topic, partition, record, options, value);
 }

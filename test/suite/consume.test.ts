@@ -298,6 +298,29 @@ describe('consumers', function () {
     assert.ok(c.lines().some((l) => l.includes(`${c.groupId} was deleted`)));
   });
 
+  it('counts a flood of records exactly, shows the newest, and says how many it did not show', async () => {
+    const total = 60_000;
+    const topic = await newTopic(2);
+    for (let from = 0; from < total; from += 10_000) {
+      await producer.send({ topic, messages: Array.from({ length: 10_000 }, (_, k) => ({ partition: (from + k) % 2, value: `flood-${from + k}` })) });
+    }
+    const c = consumer(await start({ topic, from: 'earliest' }));
+    await waitFor(`${total} records received`, () => (c.received >= total ? true : undefined), 60_000);
+    // The record handed over last, the last of one partition, ends the channel.
+    const lastOf = [`0:${total / 2 - 1}:flood-${total - 2}`, `1:${total / 2 - 1}:flood-${total - 1}`];
+    await waitFor('the last record in the channel', () => (lastOf.includes(records(c)[records(c).length - 1]) ? true : undefined), 10_000);
+    assert.strictEqual(c.received, total, 'every record is counted, once');
+    const notes = c.lines().filter((l) => /\d+ records not shown: \d+ arrived a second, more than this channel can show\. The newest follow\.$/.test(l));
+    assert.ok(notes.length > 0, `the channel says that records were not shown: ${c.lines().slice(0, 3).join(' | ')}`);
+    const shown = records(c);
+    assert.ok(shown.length > 0 && c.lines().length <= 10_000, `${shown.length} records shown in ${c.lines().length} lines`);
+    assert.strictEqual(new Set(shown).size, shown.length, 'no record twice');
+    for (const r of shown) {
+      const [partition, offset, value] = r.split(':');
+      assert.strictEqual(value, `flood-${Number(offset) * 2 + Number(partition)}`, r);
+    }
+  });
+
   it('gives the ACL hint for a group the user may not use, and keeps nothing running', async () => {
     const topic = await newTopic(1, [{ partition: 0, value: 'x' }]);
     const before = api.consumers.list().length;

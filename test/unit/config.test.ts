@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_TIMEOUTS } from '../../src/kafka/cluster';
 import { DEFAULT_FORMAT } from '../../src/kafka/format';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES } from '../../src/kafka/output';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES } from '../../src/kafka/lineLimits';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {

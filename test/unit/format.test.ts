@@ -44,15 +44,15 @@ describe('formatRecord', () => {
   });
 
   it('truncates long values and notes the full length', () => {
-    const line = one(record('x'.repeat(50)), { maxValueLength: 10, truncatedNote: (n, unit) => ` [${n} ${unit}]` });
+    const line = one(record('x'.repeat(50)), { maxValueLength: 10, truncatedNote: { chars: ' [{0} chars]', bytes: ' [{0} bytes]' } });
     assert.ok(line.endsWith('Value:[xxxxxxxxxx [50 chars]]'), line);
-    const binary = one(record(Buffer.alloc(100, 0xff)), { maxValueLength: 8, binaryEncoding: 'hex', truncatedNote: (n, unit) => ` [${n} ${unit}]` });
+    const binary = one(record(Buffer.alloc(100, 0xff)), { maxValueLength: 8, binaryEncoding: 'hex', truncatedNote: { chars: ' [{0} chars]', bytes: ' [{0} bytes]' } });
     assert.ok(binary.endsWith('Value:[hex:ffffffff [100 bytes]]'), binary);
     assert.match(one(record('y'.repeat(20)), { maxValueLength: 5 }), /Value:\[yyyyy… \(truncated, 20 chars\)\]$/);
   });
 
   it('never cuts a surrogate pair in two', () => {
-    const line = one(record('ab😀cd'), { maxValueLength: 3, truncatedNote: () => '|' });
+    const line = one(record('ab😀cd'), { maxValueLength: 3, truncatedNote: { chars: '|', bytes: '|' } });
     assert.ok(line.endsWith('Value:[ab|]'), line);
   });
 

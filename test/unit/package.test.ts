@@ -16,6 +16,7 @@ const SHIPPED = [
   'package.nls.zh-cn.json',
   'l10n/bundle.l10n.json',
   'l10n/bundle.l10n.zh-cn.json',
+  'dist/consumerWorker.js',
   'dist/extension.js',
   'dist/node_modules/fzstd/LICENSE',
   'dist/node_modules/fzstd/index.js',
@@ -37,6 +38,17 @@ const SHIPPED = [
 ];
 
 const root = path.resolve(__dirname, '..', '..', '..');
+
+/** Every .js file `npm run bundle` wrote under dist/, relative to the root. */
+function bundles(dir = path.join(root, 'dist')): string[] {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? bundles(full) : entry.name.endsWith('.js') ? [path.relative(root, full).split(path.sep).join('/')] : [];
+  });
+}
 
 /** The files `vsce package` would put in the .vsix, as `vsce ls` lists them. */
 function vsceLs(): string[] {
@@ -87,6 +99,19 @@ describe('the .vsix contents', function () {
     const unlisted = listed.filter((file) => !expected.includes(file));
     const missing = expected.filter((file) => !listed.includes(file));
     assert.deepStrictEqual({ unlisted, missing }, { unlisted: [], missing: [] }, 'a file ships that is not on the list, or a listed file does not ship');
+  });
+
+  it('hold every bundle esbuild makes, the consumer thread script included', function () {
+    const made = bundles();
+    if (made.length === 0) {
+      this.skip(); // not bundled yet: `npm run build` first
+    }
+    assert.ok(made.includes('dist/consumerWorker.js'), `the bundles made: ${made.join(', ')}`);
+    assert.deepStrictEqual(
+      made.filter((file) => !listed.includes(file)),
+      [],
+      'bundles missing from the .vsix',
+    );
   });
 
   it('hold every file the manifest names: the icon, the view icon, each walkthrough picture and page in English and Chinese', () => {
