@@ -33,6 +33,8 @@ export function hintFor(cause: FailureCause): string {
       return vscode.l10n.t('The record is larger than the broker accepts (1 MiB by default on CKafka): split it or raise the topic\'s max.message.bytes.');
     case 'tls':
       return vscode.l10n.t('The TLS handshake failed: check the CA file and whether the route expects SASL_SSL.');
+    case 'thread':
+      return vscode.l10n.t('The extension\'s background thread ended unexpectedly, most likely out of memory: start again, and if it happens again lower ckafka.consumer.maxBytes or the results budget. The CKafka log has the details.');
     default:
       return vscode.l10n.t('The request failed; see the CKafka output channel for details.');
   }

@@ -264,7 +264,7 @@ export class ThreadedConsumer {
 
   /** The thread died: the consumer has failed (or fails to start) with the reason. */
   threadDied(reason: string): void {
-    const failure = { cause: 'other' as const, detail: reason };
+    const failure = { cause: 'thread' as const, detail: reason };
     const wasRunning = !this.starting && !this.stopWaiter && this.stateValue !== 'stopped' && this.stateValue !== 'failed';
     this.stateValue = 'failed';
     this.starting?.reject(new ConsumeError(failure));

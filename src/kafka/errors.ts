@@ -10,6 +10,8 @@ export type FailureCause =
   | 'unknownTopic'
   | 'messageTooLarge'
   | 'tls'
+  /** A worker thread of the extension (the consumer thread, Message Query's scan) ended: out of memory, or a crash. */
+  | 'thread'
   | 'other';
 
 export interface Failure {

@@ -195,7 +195,7 @@ describe('consumers in the consumer thread (src/kafka/consumerThread.ts)', funct
       const copied = require(path.join(copy, 'consumerThread.js')) as { ConsumerThread: typeof ConsumerThread };
       // The thread dies at the start message, before it would look the topic up.
       const run = new Run(new copied.ConsumerThread(), target, { topic: uniqueTopic('dying') });
-      await assert.rejects(run.session.start(), (e) => e instanceof ConsumeError && /out of bounds on purpose/.test(e.failure.detail));
+      await assert.rejects(run.session.start(), (e) => e instanceof ConsumeError && e.failure.cause === 'thread' && /out of bounds on purpose/.test(e.failure.detail));
       assert.strictEqual(run.session.state, 'failed');
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });

@@ -105,8 +105,8 @@ export function runQuery(spec: QuerySpec, connection: QueryConnection, listener:
         break;
     }
   });
-  worker.on('error', (error) => endedHere('error', { error: { cause: 'worker', detail: error.message } }));
-  worker.on('exit', (code) => endedHere(cancelled ? 'cancel' : 'error', cancelled ? {} : { error: { cause: 'worker', detail: `the query worker exited with code ${code}` } }));
+  worker.on('error', (error) => endedHere('error', { error: { cause: 'thread', detail: error.message } }));
+  worker.on('exit', (code) => endedHere(cancelled ? 'cancel' : 'error', cancelled ? {} : { error: { cause: 'thread', detail: `the query worker exited with code ${code}` } }));
 
   return {
     done,

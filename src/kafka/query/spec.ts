@@ -81,7 +81,7 @@ export interface SkippedBatch {
   reason: string;
 }
 
-export type QueryFailureCause = FailureCause | 'unknownPartition' | 'worker';
+export type QueryFailureCause = FailureCause | 'unknownPartition';
 
 export interface QueryFailure {
   cause: QueryFailureCause;

@@ -152,7 +152,7 @@ function stopText(stopped: StopReason, error: QueryFailure | undefined): string 
 }
 
 export function failureText(error: QueryFailure | undefined): string {
-  if (!error || error.cause === 'worker' || error.cause === 'other') {
+  if (!error || error.cause === 'other') {
     return error?.detail ?? vscode.l10n.t('unknown');
   }
   if (error.cause === 'unknownPartition') {
