@@ -96,12 +96,12 @@ export async function createTopic(target: Target, topic: string): Promise<void> 
 }
 
 /** A consumer wired as the extension wires it: an ephemeral group reading `topic` from the beginning. */
-export function consumerOf(target: Target, topic: string) {
+export function consumerOf(target: Target, topic: string, thread = new ConsumerThread()) {
   const sink = new ChannelStandIn();
   const shown = new ChannelLines(sink, { maxLines: MAX_LINES, droppedNote: (n) => `${n} older lines were dropped` });
   const cluster = { id: 'bench', name: 'bench', bootstrapServers: target.bootstrap, securityProtocol: target.protocol, saslMechanism: target.mechanism, username: target.username };
   const spec = { cluster, password: target.password, timeouts: DEFAULT_TIMEOUTS, topic, groupId: ephemeralGroupId('bench'), ephemeral: true, from: { kind: 'earliest' as const }, format: DEFAULT_FORMAT, maxLines: MAX_LINES, maxBytes: DEFAULT_MAX_BYTES };
-  const session = new ThreadedConsumer(new ConsumerThread(), spec, { lines: (delivery) => shown.show(delivery), event: () => undefined });
+  const session = new ThreadedConsumer(thread, spec, { lines: (delivery) => shown.show(delivery), event: () => undefined });
   return { sink, shown, session };
 }
 

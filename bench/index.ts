@@ -69,8 +69,10 @@ async function main(): Promise<void> {
     rows.push(throughputRow(consumeZstd, 'ratio ≥ 0.5', (f) => ratio(f) >= 0.5));
     const first = await benchFirstRecord(target, ROUNDS);
     rows.push(throughputRow(first, 'no slower than the reference', (f) => ratio(f) >= 0.9));
-    Object.assign(raw, { produce, produceLz4, latency, consume, consumeLz4, consumeZstd, first });
-    for (const f of [produce, produceLz4, latency, consume, consumeLz4, consumeZstd, first]) {
+    const firstWarmed = await benchFirstRecord(target, ROUNDS, true);
+    rows.push(throughputRow(firstWarmed, 'no slower than the reference', (f) => ratio(f) >= 0.9));
+    Object.assign(raw, { produce, produceLz4, latency, consume, consumeLz4, consumeZstd, first, firstWarmed });
+    for (const f of [produce, produceLz4, latency, consume, consumeLz4, consumeZstd, first, firstWarmed]) {
       console.log(describe(f));
     }
     const activation = await benchActivation(ROUNDS);
@@ -97,14 +99,16 @@ async function main(): Promise<void> {
   }
   const vsix = path.join(os.tmpdir(), `ckafka-bench-${process.pid}.vsix`);
   packageVsix(vsix);
-  const lazy = ['kafkajs', 'snappyjs', 'fzstd'].map((name) => bytesOf(`dist/node_modules/${name}/index.js`));
-  const size = { extensionJs: bytesOf('dist/extension.js'), consumerWorkerJs: bytesOf('dist/consumerWorker.js'), lazyJs: lazy.reduce((a, b) => a + b, 0), vsix: fs.statSync(vsix).size };
+  // Every bundle but dist/extension.js is loaded on first use.
+  const lazyFiles = ['dist/consumerWorker.js', 'dist/queryPanel.js', 'dist/queryWorker.js', ...['kafkajs', 'snappyjs', 'fzstd'].map((name) => `dist/node_modules/${name}/index.js`)];
+  const lazy = lazyFiles.map(bytesOf);
+  const size = { extensionJs: bytesOf('dist/extension.js'), lazyJs: lazy.reduce((a, b) => a + b, 0), vsix: fs.statSync(vsix).size };
   fs.rmSync(vsix);
-  const bundle = size.extensionJs + size.consumerWorkerJs + size.lazyJs;
+  const bundle = size.extensionJs + size.lazyJs;
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
   rows.push({
-    figure: 'bundle: dist/extension.js + dist/consumerWorker.js + dist/node_modules/{kafkajs,snappyjs,fzstd} (all but the first loaded on first use)',
-    ours: `${kb(size.extensionJs)} + ${kb(size.consumerWorkerJs)} + ${lazy.map(kb).join(' + ')} = ${kb(bundle)}`,
+    figure: `bundle: dist/extension.js, loaded at activation, + ${lazyFiles.map((file) => file.replace(/^dist\//, '')).join(', ')}, loaded on first use`,
+    ours: `${kb(size.extensionJs)} + ${lazy.map(kb).join(' + ')} = ${kb(bundle)}`,
     reference: '-',
     ratio: '-',
     goal: 'under 400 KB',

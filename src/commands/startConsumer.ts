@@ -31,6 +31,8 @@ function isArgs(arg: unknown): arg is StartConsumerArgs {
 export const startConsumer =
   (ctx: Ctx) =>
   async (arg?: TopicArg): Promise<string | undefined> => {
+    // While the user answers the prompts, the consumer thread starts and loads kafkajs.
+    ctx.consumers.warm();
     const args = isArgs(arg) ? arg : undefined;
     const target = await resolveTopic(ctx, args ? { clusterId: args.clusterId, topic: args.topic } : arg, 'consume');
     if (!target) {

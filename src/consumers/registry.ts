@@ -69,6 +69,11 @@ export class Consumers implements vscode.Disposable {
     return this.list().filter((c) => c.cluster.id === clusterId);
   }
 
+  /** Gets the consumer thread ready for a consumer about to start; it ends again if none comes. */
+  warm(): void {
+    this.thread.warm();
+  }
+
   /** A fresh ephemeral group name for this machine. */
   ephemeralGroupId(): string {
     return ephemeralGroupId(vscode.env.machineId);

@@ -61,24 +61,65 @@ const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 
 /** The script the consumer thread runs: beside this module, in out/ as in the bundle's dist/. */
 const WORKER_SCRIPT = path.join(__dirname, 'consumerWorker.js');
 
+/** How long a thread started ahead of its first consumer (see `warm`) waits for one before it ends. */
+const WARM_MS = 60_000;
+
 /**
- * The worker thread that runs every consumer, started with the first one and ended with the last. When it
- * dies (out of memory, say), each of its consumers fails with the reason.
+ * The worker thread that runs every consumer, started with the first one (or ahead of it, see `warm`) and
+ * ended with the last. When it dies (out of memory, say), each of its consumers fails with the reason.
  */
 export class ConsumerThread {
   private worker: Worker | undefined;
   private readonly consumers = new Map<number, ThreadedConsumer>();
   private nextId = 1;
+  private warmTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     /** Where the thread's own errors go (the CKafka log channel). */
     private readonly log: (text: string) => void = () => undefined,
+    /** How long a warmed thread waits for its first consumer. */
+    private readonly warmMs = WARM_MS,
   ) {}
+
+  /**
+   * Starts the thread ahead of a consumer that is about to come, such as while the user answers Start
+   * Consumer's prompts: starting the thread and loading kafkajs in it take about 80 ms, which the first
+   * record then does not wait for. Ends it again when no consumer came within `warmMs`. The thread never
+   * keeps the process alive while it has no consumer.
+   */
+  warm(): void {
+    if (this.consumers.size > 0) {
+      return;
+    }
+    const worker = this.start();
+    worker.unref();
+    clearTimeout(this.warmTimer);
+    this.warmTimer = setTimeout(() => {
+      if (this.consumers.size === 0) {
+        this.end();
+      }
+    }, this.warmMs);
+    this.warmTimer.unref();
+  }
 
   /** Registers a consumer and returns its id; starts the thread if need be. */
   attach(consumer: ThreadedConsumer): number {
     const id = this.nextId++;
     this.consumers.set(id, consumer);
+    clearTimeout(this.warmTimer);
+    this.start().ref();
+    return id;
+  }
+
+  /** Forgets a consumer; the thread ends with its last one. */
+  detach(id: number): void {
+    this.consumers.delete(id);
+    if (this.consumers.size === 0) {
+      this.end();
+    }
+  }
+
+  private start(): Worker {
     if (!this.worker) {
       const worker = new Worker(WORKER_SCRIPT, { resourceLimits: RESOURCE_LIMITS });
       worker.on('message', (message: FromConsumerThread) => (message.type === 'log' ? this.log(message.text) : this.consumers.get(message.id)?.onMessage(message)));
@@ -86,17 +127,14 @@ export class ConsumerThread {
       worker.on('exit', (code) => this.died(worker, `the consumer thread exited with code ${code}`));
       this.worker = worker;
     }
-    return id;
+    return this.worker;
   }
 
-  /** Forgets a consumer; the thread ends with its last one. */
-  detach(id: number): void {
-    this.consumers.delete(id);
-    if (this.consumers.size === 0 && this.worker) {
-      const worker = this.worker;
-      this.worker = undefined;
-      void worker.terminate();
-    }
+  private end(): void {
+    clearTimeout(this.warmTimer);
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate();
   }
 
   post(message: ToConsumerThread): void {

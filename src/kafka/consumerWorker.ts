@@ -2,6 +2,7 @@ import { parentPort } from 'worker_threads';
 import { kafkaConfig } from './cluster';
 import { ConsumeError, ConsumerSession } from './consume';
 import type { ConsumerSpec, FromConsumerThread, ThreadError, ToConsumerThread } from './consumerThread';
+import { kafkajs } from './lib';
 import { LineQueue } from './lineQueue';
 import { RecordPrinter } from './printer';
 import { ValidationError } from './validation';
@@ -129,4 +130,7 @@ if (parentPort) {
   const log = (what: string, error: unknown) => port.postMessage({ type: 'log', id: 0, text: `consumer thread: ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` } satisfies FromConsumerThread);
   process.on('unhandledRejection', (reason) => log('unhandled rejection', reason));
   process.on('uncaughtException', (error) => log('uncaught exception', error));
+  // The thread exists for consumers, which all need kafkajs: loading it now, while no consumer waits (see
+  // ConsumerThread.warm), spares the first one the time.
+  setImmediate(() => kafkajs());
 }

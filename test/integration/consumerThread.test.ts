@@ -183,6 +183,32 @@ describe('consumers in the consumer thread (src/kafka/consumerThread.ts)', funct
     assert.deepStrictEqual(logged, [], 'the thread caught no stray error');
   });
 
+  it('a thread warmed ahead of its first consumer serves it, and ends by itself when none comes', async () => {
+    // The process's threads, as the OS lists them: a running worker thread is one more.
+    const threads = () => fs.readdirSync('/proc/self/task').length;
+    // The threads of earlier tests end asynchronously: the count is taken once it has held for 500 ms.
+    let idle = threads();
+    for (let held = 0; held < 5; held = threads() === idle ? held + 1 : 0) {
+      idle = threads();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const warmed = new ConsumerThread(() => undefined, 500);
+    warmed.warm();
+    await waitUntil(() => threads() > idle, 'the warmed thread runs', 5000);
+    await waitUntil(() => threads() <= idle, 'the warmed thread ends without a consumer', 5000);
+    warmed.warm();
+    await waitUntil(() => threads() > idle, 'the thread runs again', 5000);
+    const topic = await topicWith(1, (i) => `w${i}`, 3);
+    const run = new Run(warmed, target, { topic: topic.name, startAt: startOf(topic) });
+    await run.session.start();
+    await waitUntil(() => run.records().length === 3, 'the warmed thread serves its consumer');
+    await new Promise((r) => setTimeout(r, 700));
+    assert.ok(threads() > idle, 'a consumer keeps the thread past its warm-up time');
+    assert.deepStrictEqual(run.records(), [0, 1, 2].map((k) => `0:${topic.at(0, k)}:w${k}`));
+    await run.session.stop();
+    await waitUntil(() => threads() <= idle, 'the thread ends with its last consumer', 5000);
+  });
+
   it('fails its consumers with the reason when the thread dies', async () => {
     // The compiled src/kafka/, copied with a thread script that dies at its first message, as one out of
     // memory would; the shipped code starts whatever consumerWorker.js lies beside it.
