@@ -24,12 +24,13 @@ function usedApiNames(dir) {
   }
   return [...names].sort();
 }
+const apiNames = usedApiNames('src');
 const oneVscode = {
   name: 'one-vscode',
   setup(b) {
     b.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'one-vscode' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'one-vscode' }));
     b.onLoad({ filter: /.*/, namespace: 'one-vscode' }, () => ({
-      contents: `const api = require('vscode');\n${usedApiNames('src').map((name) => `export const ${name} = api.${name};`).join('\n')}`,
+      contents: `const api = require('vscode');\n${apiNames.map((name) => `export const ${name} = api.${name};`).join('\n')}`,
       loader: 'js',
     }));
   },

@@ -117,7 +117,6 @@ export class ClusterStore implements vscode.Disposable {
   }
 
   private async write(entries: unknown[]): Promise<void> {
-    this.cached = undefined;
     await vscode.workspace.getConfiguration('ckafka').update(SETTING, entries, vscode.ConfigurationTarget.Global);
     this.cached = undefined;
   }

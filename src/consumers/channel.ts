@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { OutputSink } from '../kafka/output';
 
-/** An output channel as the sink of a consumer's OutputBuffer. */
+/** An output channel as the sink of a consumer's ChannelLines. */
 export class ChannelSink implements OutputSink {
   constructor(readonly channel: vscode.OutputChannel) {}
 

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES } from '../kafka/lineLimits';
 export interface ConsumerSettings {
   format: FormatOptions;
   maxLines: number;
-  /** Bytes a channel keeps, at 2 bytes per UTF-16 code unit (see OutputBuffer). */
+  /** Bytes a channel keeps, at 2 bytes per UTF-16 code unit (see ChannelLinesOptions.maxBytes). */
   maxBytes: number;
 }
 

@@ -1,5 +1,5 @@
 import { charLimit, lineLimit, Limits } from './lineLimits';
-import { Delivery, LineQueue, LineQueueOptions, LineSource } from './lineQueue';
+import { Delivery } from './lineQueue';
 
 /** Where a consumer's lines go: an output channel in VS Code, anything else in plain Node. */
 export interface OutputSink {
@@ -22,8 +22,6 @@ export interface ChannelLinesOptions {
   /** The line shown where `skipped` lines were skipped while `perSecond` lines a second arrived; localized by the caller. */
   skippedNote?: (skipped: number, perSecond: number) => string;
 }
-
-export type OutputBufferOptions = LineQueueOptions & ChannelLinesOptions;
 
 /** After trimming, the sink keeps this share of maxLines and maxBytes, so trimming happens in steps, not on every append. */
 const KEEP_SHARE = 0.75;
@@ -152,85 +150,5 @@ export class ChannelLines {
     this.shownChars = text.length;
     this.shownLines = undefined;
     this.sink.replace(text);
-  }
-}
-
-/**
- * A LineQueue delivering into ChannelLines in the same thread: lines are collected and handed to the
- * sink in one append per interval, and the sink holds at most `maxLines` of them and `maxBytes` bytes.
- */
-export class OutputBuffer {
-  private readonly channel: ChannelLines;
-  private readonly queue: LineQueue;
-
-  constructor(sink: OutputSink, options: OutputBufferOptions) {
-    this.channel = new ChannelLines(sink, options);
-    this.queue = new LineQueue((delivery) => this.channel.show(delivery), options);
-  }
-
-  /** Applies new limits from the next append on. */
-  setLimits(limits: Limits): void {
-    this.queue.setLimits(limits);
-    this.channel.setLimits(limits);
-  }
-
-  /** Queues one line (it must hold no line break); the next append carries it. */
-  push(line: string): void {
-    this.queue.push(line);
-  }
-
-  /** Queues several lines. */
-  pushAll(lines: readonly string[]): void {
-    this.queue.pushAll(lines);
-  }
-
-  /** Queues the lines of a source, made only if they are still wanted at the next append. */
-  pushSource(source: LineSource): void {
-    this.queue.pushSource(source);
-  }
-
-  /** True when the queued lines hold so many characters that the consumer should stop fetching for a while. */
-  get full(): boolean {
-    return this.queue.full;
-  }
-
-  /** Resolves after the next append (at once when nothing waits). */
-  drained(): Promise<void> {
-    return this.queue.drained();
-  }
-
-  /** Lines dropped so far, to keep within maxLines and maxBytes. */
-  get dropped(): number {
-    return this.channel.dropped + this.queue.droppedWaiting;
-  }
-
-  /** Bytes the sink holds now, counted as for maxBytes. */
-  get bytes(): number {
-    return this.channel.bytes;
-  }
-
-  /** Source lines skipped so far while overloaded. */
-  get skipped(): number {
-    return this.queue.skipped;
-  }
-
-  /** How many appends or replaces reached the sink. */
-  get flushes(): number {
-    return this.channel.flushes;
-  }
-
-  /** The lines the sink holds now. */
-  lines(): readonly string[] {
-    return this.channel.lines();
-  }
-
-  /** Hands every queued line to the sink now. */
-  flush(): void {
-    this.queue.flush();
-  }
-
-  /** Appends what is queued and stops the timer; later pushes are ignored. */
-  close(): void {
-    this.queue.close();
   }
 }

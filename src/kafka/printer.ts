@@ -2,7 +2,7 @@ import type { RecordBatch } from './consume';
 import { ConsumedRecord, FormatOptions, formatLine, formatRecord } from './format';
 import type { LineQueue, LineSource } from './lineQueue';
 
-/** Where a printer's lines go: a LineQueue, or an OutputBuffer in the same thread. */
+/** Where a printer's lines go: a LineQueue (the consumer thread's, or in tests one that shows its lines in the same thread). */
 export type LineTarget = Pick<LineQueue, 'pushAll' | 'pushSource' | 'full' | 'drained'>;
 
 /** Characters a record's line holds besides its key and value, for the buffer's bound. */

@@ -4,7 +4,9 @@ import { SANDBOX_PASSWORD, SANDBOX_USER } from '../broker';
 import { ClusterSettings, kafkaConfig } from '../../src/kafka/cluster';
 import { ConsumeError, ConsumerEvent, ConsumerSession, ConsumeOptions, ephemeralGroupId } from '../../src/kafka/consume';
 import { DEFAULT_FORMAT } from '../../src/kafka/format';
-import { OutputBuffer, OutputSink } from '../../src/kafka/output';
+import { OutputSink } from '../../src/kafka/output';
+import { OutputBuffer } from '../outputBuffer';
+import { shownRecords } from './shown';
 import { StartPosition } from '../../src/kafka/position';
 import { RecordPrinter } from '../../src/kafka/printer';
 import { ValidationError } from '../../src/kafka/validation';
@@ -50,11 +52,7 @@ class Run implements OutputSink {
 
   /** `partition:offset:value` of every record line shown. */
   records(): string[] {
-    return this.buffer
-      .lines()
-      .map((l) => /^Topic:\[[^\]]+\] Partition:\[(\d+)\] Offset:\[(\d+)\] .* Value:\[(.*)\]$/.exec(l))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => `${m[1]}:${m[2]}:${m[3]}`);
+    return shownRecords(this.buffer.lines());
   }
 
   /**

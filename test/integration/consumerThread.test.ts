@@ -8,6 +8,7 @@ import { DEFAULT_FORMAT } from '../../src/kafka/format';
 import { DEFAULT_MAX_BYTES } from '../../src/kafka/lineLimits';
 import { ChannelLines, OutputSink } from '../../src/kafka/output';
 import { ValidationError } from '../../src/kafka/validation';
+import { shownRecords } from './shown';
 import { kafkaFor, localOnly, startTarget, takeTopic, Target, TestTopic, uniqueTopic, waitUntil } from './env';
 
 /** Every Run made, so that a test failing half-way leaves no consumer running (see afterEach). */
@@ -60,11 +61,7 @@ class Run implements OutputSink {
 
   /** `partition:offset:value` of every record line shown. */
   records(): string[] {
-    return this.shown
-      .lines()
-      .map((l) => /^Topic:\[[^\]]+\] Partition:\[(\d+)\] Offset:\[(\d+)\] .* Value:\[(.*)\]$/.exec(l))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => `${m[1]}:${m[2]}:${m[3]}`);
+    return shownRecords(this.shown.lines());
   }
 }
 

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { DEFAULT_MAX_BYTES } from '../../src/kafka/lineLimits';
 import { Delivery, LineQueue, LineSource } from '../../src/kafka/lineQueue';
-import { ChannelLines, OutputBuffer, OutputSink } from '../../src/kafka/output';
+import { ChannelLines, OutputSink } from '../../src/kafka/output';
+import { OutputBuffer } from '../outputBuffer';
 
 /** A sink that records every call and keeps the text as a channel would. */
 class RecordingSink implements OutputSink {

@@ -40,14 +40,15 @@ const SHIPPED = [
 const root = path.resolve(__dirname, '..', '..', '..');
 
 /** Every .js file `npm run bundle` wrote under dist/, relative to the root. */
-function bundles(dir = path.join(root, 'dist')): string[] {
-  if (!fs.existsSync(dir)) {
+function bundles(): string[] {
+  const dist = path.join(root, 'dist');
+  if (!fs.existsSync(dist)) {
     return [];
   }
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? bundles(full) : entry.name.endsWith('.js') ? [path.relative(root, full).split(path.sep).join('/')] : [];
-  });
+  return fs
+    .readdirSync(dist, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => `dist/${file.split(path.sep).join('/')}`);
 }
 
 /** The files `vsce package` would put in the .vsix, as `vsce ls` lists them. */
