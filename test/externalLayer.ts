@@ -207,7 +207,8 @@ async function main(): Promise<void> {
   console.log(`  integration-external: ${summary.passed} passed, ${failed} failed, ${summary.skipped} skipped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const file = process.env[SUMMARY_ENV];
   if (file) {
-    fs.writeFileSync(file, JSON.stringify({ ...summary, failed }));
+    const failures = [...(summary.failures ?? []), ...problems.map((error) => ({ test: '(the external broker and its layer)', error }))];
+    fs.writeFileSync(file, JSON.stringify({ ...summary, failed, failures }));
   }
   process.exitCode = failed > 0 ? 1 : 0;
 }

@@ -46,18 +46,19 @@ function runLayer(name: string): Promise<Summary> {
       const leftovers = fs.readdirSync(tmp);
       fs.rmSync(own, { recursive: true, force: true });
       let summary: Summary;
+      const layerFailure = (s: Summary, error: string): Summary => {
+        console.log(`${name} layer ${error}: counted as 1 failure`);
+        return { ...s, failed: s.failed + 1, failures: [...(s.failures ?? []), { test: `(the ${name} layer)`, error }] };
+      };
       if (!reported) {
-        console.log(`${name} layer ended (code ${code}, signal ${signal}) without reporting results: counted as 1 failure`);
-        summary = { passed: 0, failed: 1, skipped: 0 };
+        summary = layerFailure({ passed: 0, failed: 0, skipped: 0 }, `ended (code ${code}, signal ${signal}) without reporting results`);
       } else if (code !== 0 && reported.failed === 0) {
-        console.log(`${name} layer exited with code ${code} although no test failed: counted as 1 failure`);
-        summary = { ...reported, failed: 1 };
+        summary = layerFailure(reported, `exited with code ${code} although no test failed`);
       } else {
         summary = reported;
       }
       if (leftovers.length > 0) {
-        console.log(`${name} layer left ${leftovers.join(', ')} in its temporary folder (now removed): counted as 1 failure`);
-        summary = { ...summary, failed: summary.failed + 1 };
+        summary = layerFailure(summary, `left ${leftovers.join(', ')} in its temporary folder (now removed)`);
       }
       resolve(summary);
     });
@@ -67,12 +68,18 @@ function runLayer(name: string): Promise<Summary> {
 async function main(): Promise<void> {
   const total: Summary = { passed: 0, failed: 0, skipped: 0 };
   const lines: string[] = [];
+  const failures: string[] = [];
   for (const name of process.argv.slice(2)) {
     const s = await runLayer(name);
     lines.push(`${name}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+    failures.push(...(s.failures ?? []).map((f) => `  ${name}: ${f.test}\n      ${f.error}`));
     total.passed += s.passed;
     total.failed += s.failed;
     total.skipped += s.skipped;
+  }
+  // Repeated here, next to the totals, so the end of a long log says what failed.
+  if (failures.length > 0) {
+    console.log(`\nFailed:\n${failures.join('\n')}`);
   }
   console.log(`\n${lines.join('\n')}`);
   const skipped = total.skipped > 0 ? `, ${total.skipped} skipped` : '';

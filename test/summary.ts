@@ -8,6 +8,15 @@ export interface Summary {
   skipped: number;
   /** Every skipped test with the reason it gave (undefined when it gave none). */
   skips?: { test: string; reason?: string }[];
+  /** Every failed test with the first lines of its error, so the end of a long log names what failed. */
+  failures?: { test: string; error: string }[];
+}
+
+/** The first three lines of an error's message, at most 400 characters: enough to tell one failure from another. */
+export function errorGist(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split('\n').slice(0, 3).join(' / ');
+  return lines.length > 400 ? `${lines.slice(0, 399)}…` : lines;
 }
 
 const skipReasons = new Map<string, string>();
@@ -24,8 +33,9 @@ export const SUMMARY_ENV = 'CKAFKA_TEST_SUMMARY';
 export function runMocha(mocha: Mocha): Promise<Summary> {
   return new Promise((resolve) => {
     const skips: { test: string; reason?: string }[] = [];
+    const failures: { test: string; error: string }[] = [];
     const runner = mocha.run(() => {
-      const summary: Summary = { passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0, skipped: runner.stats?.pending ?? 0, skips };
+      const summary: Summary = { passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0, skipped: runner.stats?.pending ?? 0, skips, failures };
       if (skips.length > 0) {
         console.log(`\n  ${skips.length} skipped:`);
         for (const s of skips) {
@@ -39,6 +49,7 @@ export function runMocha(mocha: Mocha): Promise<Summary> {
       resolve(summary);
     });
     runner.on('pending', (test) => skips.push({ test: test.fullTitle(), reason: skipReasons.get(test.fullTitle()) }));
+    runner.on('fail', (test, error) => failures.push({ test: test.fullTitle(), error: errorGist(error) }));
   });
 }
 
