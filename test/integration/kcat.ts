@@ -10,6 +10,13 @@ export function kcatConnection(target: Target): string[] {
   return args;
 }
 
+/**
+ * kcat -P arguments that make librdkafka wait 200 ms before sending, so the lines of one short run go out as one
+ * batch. Otherwise it may send the first lines it reads on their own, before the rest arrive, and it sends a batch
+ * that compression would not shrink uncompressed: a test expecting only lz4 batches then finds a small 'none' one.
+ */
+export const ONE_BATCH = ['-X', 'linger.ms=200'];
+
 /** Runs Debian's kcat (librdkafka) against the target; resolves with its output (as text and as bytes) and exit code. */
 export function kcat(target: Target, args: string[], input?: string | Buffer, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stdoutBytes: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@ import { FilterError, QueryConnection, QueryError, QueryRecord, QuerySpec, Query
 import { PartitionProgress, QueryProgress } from '../../src/kafka/query/spec';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER } from '../broker';
 import { kafkaFor, localOnly, localSuite, startTarget, Target, uniqueTopic, waitUntil } from './env';
-import { kcat } from './kcat';
+import { kcat, ONE_BATCH } from './kcat';
 
 /**
  * Message Query's scan engine against the broker over TCP, through the worker thread as the extension runs
@@ -442,7 +442,7 @@ localSuite('Message Query: the scan engine against the broker', 'creates and fil
       ] as const;
       for (const [partition, codec] of codecs) {
         const lines = Array.from({ length: 500 }, (_, i) => `${codec}-${i}\t{"codec":"${codec}","n":${i},"note":"${i % 10 === 0 ? 'match' : 'skip'} 你好"}`);
-        const { code, stderr } = await kcat(target, ['-P', '-t', topic, '-p', String(partition), '-z', codec, '-K', '\t'], `${lines.join('\n')}\n`);
+        const { code, stderr } = await kcat(target, ['-P', '-t', topic, '-p', String(partition), '-z', codec, '-K', '\t', ...ONE_BATCH], `${lines.join('\n')}\n`);
         assert.strictEqual(code, 0, stderr);
         expected.push(...lines.filter((l) => l.includes('match')).map((l) => l.split('\t')[0]));
       }

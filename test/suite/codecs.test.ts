@@ -7,7 +7,7 @@ import { COMPRESSIONS } from '../../src/kafka/codecs';
 import type { ProduceReport } from '../../src/kafka/produce/send';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { Target } from '../integration/env';
-import { kcat } from '../integration/kcat';
+import { kcat, ONE_BATCH } from '../integration/kcat';
 import { activate, waitFor } from './helpers';
 import { screen } from './shown';
 
@@ -78,7 +78,7 @@ describe('compressed topics', function () {
     for (const codec of ['lz4', 'zstd', 'lz4', 'zstd']) {
       const partition = expected.length % 2;
       const lines = Array.from({ length: 500 }, (_, i) => `${codec}-${expected.length + i}\t{"orderId":${1234567890123456789n + BigInt(expected.length + i)},"codec":"${codec}"}`);
-      const { code, stderr } = await kcat(target, ['-P', '-t', topic, '-p', String(partition), '-z', codec, '-K', '\t'], lines.join('\n') + '\n');
+      const { code, stderr } = await kcat(target, ['-P', '-t', topic, '-p', String(partition), '-z', codec, '-K', '\t', ...ONE_BATCH], lines.join('\n') + '\n');
       assert.strictEqual(code, 0, stderr);
       expected.push(...lines.map((l) => `${partition}:${l.replace('\t', ':')}`));
     }
@@ -128,7 +128,7 @@ describe('compressed topics', function () {
     const topic = newTopic(2);
     const send = async (partition: number, prefix: string, codec: string) => {
       const lines = Array.from({ length: 20 }, (_, i) => `${prefix}-${i} ${'x'.repeat(50)}`);
-      const { code, stderr } = await kcat(target, ['-P', '-t', topic, '-p', String(partition), '-z', codec], lines.join('\n') + '\n');
+      const { code, stderr } = await kcat(target, ['-P', '-t', topic, '-p', String(partition), '-z', codec, ...ONE_BATCH], lines.join('\n') + '\n');
       assert.strictEqual(code, 0, stderr);
     };
     await send(0, 'before', 'none');
