@@ -1,6 +1,6 @@
 import { sendRecords, topicFacts } from '../src/kafka/produce/send';
 import { ClusterProducer } from '../src/kafka/produce/producer';
-import { parseRecord } from '../src/kafka/produce/records';
+import { parseRecord } from '../src/kafka/produce/parse';
 import { kafkaFor, Target } from '../test/integration/env';
 import { describe, Figure, median, runAlone } from './common';
 

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'perf_hooks';
 import { Compression } from '../src/kafka/codecs';
 import { sendRecords, topicFacts } from '../src/kafka/produce/send';
 import { ClusterProducer } from '../src/kafka/produce/producer';
-import { parseLines } from '../src/kafka/produce/records';
+import { parseLines } from '../src/kafka/produce/parse';
 import { kafkaFor, Target } from '../test/integration/env';
 import { describe, Figure, kcatOrThrow, seconds, runAlone } from './common';
 

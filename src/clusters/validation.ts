@@ -33,7 +33,13 @@ function message(reason: ValidationReason, value: string): string {
     case 'record.value':
       return vscode.l10n.t('the object has no "value" field.');
     case 'record.headers':
-      return vscode.l10n.t('"headers" must be a JSON object like {"name":"value"}, found {0}.', value);
+      return vscode.l10n.t('"headers" must be a JSON object like {"name":"value"}, or a list of pairs like [["name","a"],["name","b"]], found {0}.', value);
+    case 'record.encoding':
+      return vscode.l10n.t('an encoding must be "base64" and name a field the record has ({0}); leave it out for text.', value);
+    case 'record.base64':
+      return vscode.l10n.t('{0} is not base64 text, although its encoding says "base64".', value);
+    case 'record.nullHeader':
+      return vscode.l10n.t('header "{0}" is null, and the Kafka library (kafkajs) cannot send a null header value. Write "" to send it empty, or leave the header out.', value);
     case 'record.partition':
       return vscode.l10n.t('"partition" {0} is not a partition of the topic (partition/count).', value);
     case 'record.tooLarge':

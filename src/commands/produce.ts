@@ -5,7 +5,8 @@ import { config } from '../config';
 import type { Ctx } from '../ctx';
 import { canCompressZstd, Compression, COMPRESSIONS } from '../kafka/codecs';
 import { IDEMPOTENCE, Idempotence, IdempotenceRefusedError, ProducerMode } from '../kafka/produce/producer';
-import { OutgoingRecord, parseLines, parseRecord, ParseOptions, ProduceFormat, RecordError, SendableRecord } from '../kafka/produce/records';
+import { parseLines, parseRecord } from '../kafka/produce/parse';
+import { ParseOptions, ProduceFormat, RecordError, SendableRecord } from '../kafka/produce/records';
 import { lineRanges, ProduceReport, sendRecords, topicFacts, UnknownTopicError } from '../kafka/produce/send';
 import { adminFailure } from '../hints';
 
@@ -100,9 +101,9 @@ async function parseOptions(arg: TopicArg): Promise<ParseOptions | undefined> {
 }
 
 /** Parses every piece; a bad record is reported with its line, and nothing of the run is sent. */
-async function parse(ctx: Ctx, mode: Mode, pieces: Piece[], options: ParseOptions): Promise<OutgoingRecord[] | undefined> {
+async function parse(ctx: Ctx, mode: Mode, pieces: Piece[], options: ParseOptions): Promise<SendableRecord[] | undefined> {
   try {
-    const records: OutgoingRecord[] = [];
+    const records: SendableRecord[] = [];
     for (const piece of pieces) {
       if (mode === 'lines') {
         records.push(...(await parseLines(piece.text, piece.line, options)));

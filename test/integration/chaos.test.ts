@@ -3,7 +3,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { ClusterSettings, kafkaConfig } from '../../src/kafka/cluster';
 import { ConsumerSession } from '../../src/kafka/consume';
 import { kafkajs } from '../../src/kafka/lib';
-import { parseLines } from '../../src/kafka/produce/records';
+import { parseLines } from '../../src/kafka/produce/parse';
 import { ProduceReport, sendRecords, topicFacts } from '../../src/kafka/produce/send';
 import { ClusterProducer } from '../../src/kafka/produce/producer';
 import { localOnly, startTarget, takeTopic, Target, waitUntil } from './env';
@@ -155,6 +155,7 @@ describe('chaos round trip: produce and consume while brokers restart and connec
           const unacked = new Set(report.unacknowledged.flatMap((u) => u.lines));
           assert.strictEqual(report.acknowledged + unacked.size, report.total);
           for (const r of pending) {
+            assert.ok(typeof r.value === 'string', 'text lines give text records');
             if (!unacked.has(r.line)) {
               acked.set(r.value, (acked.get(r.value) ?? 0) + 1);
             }

@@ -5,7 +5,7 @@ import type { Kafka } from 'kafkajs';
 import { ClusterSettings, kafkaConfig } from '../../src/kafka/cluster';
 import { ConsumerSession, ephemeralGroupId } from '../../src/kafka/consume';
 import { kafkajs } from '../../src/kafka/lib';
-import { parseLines } from '../../src/kafka/produce/records';
+import { parseLines } from '../../src/kafka/produce/parse';
 import { sendRecords, topicFacts } from '../../src/kafka/produce/send';
 import { ClusterProducer } from '../../src/kafka/produce/producer';
 import { localOnly, startTarget, takeTopic, Target, waitUntil } from './env';

@@ -2,8 +2,9 @@ import * as assert from 'assert';
 import { Admin, Producer } from 'kafkajs';
 import { ClusterSettings } from '../../src/kafka/cluster';
 import { COMPRESSIONS } from '../../src/kafka/codecs';
+import { parseLines } from '../../src/kafka/produce/parse';
 import { sendRecords } from '../../src/kafka/produce/send';
-import { FilterError, QueryConnection, QueryError, QueryRecord, QuerySpec, QuerySummary, runQuery } from '../../src/kafka/query';
+import { FilterError, QueryConnection, QueryError, QueryRecord, QuerySpec, QuerySummary, runQuery, toJsonLines } from '../../src/kafka/query';
 import { PartitionProgress, QueryProgress } from '../../src/kafka/query/spec';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER } from '../broker';
 import { kafkaFor, localOnly, localSuite, startTarget, Target, uniqueTopic, waitUntil } from './env';
@@ -483,6 +484,46 @@ localSuite('Message Query: the scan engine against the broker', 'creates and fil
       const skipped = o.summary.skipped[0];
       assert.deepStrictEqual([skipped.partition, skipped.firstOffset, skipped.lastOffset, skipped.compression], [0, 20, 39, 'lz4']);
       assert.match(skipped.reason, /lz4/);
+    });
+  });
+
+  describe('export, then produce again', () => {
+    /** Every record of the topic as kcat reads it, per partition in offset order: partition, key, headers and value as raw bytes, NULL for a null key or value. */
+    const kcatRecords = async (topic: string) => {
+      const { code, stdoutBytes, stderr } = await kcat(target, ['-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-Z', '-f', '%p\x1f%k\x1f%h\x1f%S\x1f%s\x1e'], undefined, 60_000);
+      assert.strictEqual(code, 0, stderr);
+      const records: string[] = [];
+      for (let start = 0, end = stdoutBytes.indexOf(0x1e); end >= 0; start = end + 1, end = stdoutBytes.indexOf(0x1e, start)) {
+        records.push(stdoutBytes.subarray(start, end).toString('hex'));
+      }
+      return records;
+    };
+
+    it('JSON Lines of found records, read by Produce Selection as Lines and sent to another topic, give the same bytes there, as kcat reads them', async () => {
+      const [from, to] = [await newTopic(2, 'query-export'), await newTopic(2, 'query-export')];
+      await producer.send({
+        topic: from,
+        messages: [
+          { partition: 0, key: Buffer.from([0xff, 0x00, 0xc3]), value: Buffer.from([0x80, 0x00, 0xfe]), headers: { bin: Buffer.from([0xfe, 0x01]), seen: ['a', Buffer.from([0xc3, 0x28])] } },
+          { partition: 1, key: 'order-1', value: '{"orderId":1234567890123456789,"price":1.10}', headers: { source: 'web', empty: '' } },
+          { partition: 1, key: 'tombstone', value: null },
+          { partition: 0, key: null, value: ' "quoted" \u2028 text ' },
+          { partition: 0, key: '', value: '' },
+          { partition: 1, key: 'null', value: 'null', headers: { 'trace-id': '12345678901234567890' } },
+          { partition: 1, key: 'large', value: Buffer.alloc(300_000, 0xa7) },
+        ],
+      });
+      const found = await query({ topic: from, range: { kind: 'offsets', from: 0 } });
+      assert.strictEqual(found.records.length, 7);
+      const { text, inexact } = toJsonLines(found.records);
+      assert.strictEqual(inexact, 0, text.slice(0, 2000));
+      const parsed = await parseLines(text, 1, { format: 'jsonl' });
+      const report = await sendRecords(producer, { topic: to, partitionCount: 2, maxMessageBytes: 1_048_576 }, parsed);
+      assert.strictEqual(report.acknowledged, 7, JSON.stringify(report.unacknowledged));
+      const [source, copy] = [await kcatRecords(from), await kcatRecords(to)];
+      assert.strictEqual(source.length, 7);
+      assert.deepStrictEqual(copy, source);
+      assert.ok(source.some((r) => Buffer.from(r, 'hex').toString('latin1').endsWith('\x1f-1\x1fNULL')), 'kcat read the tombstone as a null value (size -1)');
     });
   });
 });

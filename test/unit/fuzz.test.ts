@@ -4,7 +4,8 @@ import { joinSaslUsername, parseBootstrapServers, splitSaslUsername } from '../.
 import { BINARY_ENCODINGS, ConsumedRecord, FormatOptions, formatRecord, HeaderValue, RECORD_FORMATS } from '../../src/kafka/format';
 import { parseOffsetSpec, parseTimestamp, startPositionFrom } from '../../src/kafka/position';
 import { memberSources } from '../../src/kafka/produce/jsonSource';
-import { parseLines, parseRecord } from '../../src/kafka/produce/records';
+import { parseLines, parseRecord } from '../../src/kafka/produce/parse';
+import { RecordError } from '../../src/kafka/produce/records';
 import { ValidationError } from '../../src/kafka/validation';
 
 /**
@@ -101,15 +102,19 @@ describe('fuzz: produce parsers', () => {
     anyString,
   );
 
-  it('parseRecord (jsonl) returns a record of strings or throws ValidationError', () => {
+  it('parseRecord (jsonl) returns a record of text, or of bytes where it holds a null value, base64 or a repeated header, or throws ValidationError', () => {
     fc.assert(
       fc.property(jsonLike, fc.option(anyString, { nil: undefined }), (text, key) => {
         const result = typedOnly(() => parseRecord(text, 7, { format: 'jsonl', key }));
         if (!(result instanceof ValidationError)) {
-          assert.strictEqual(typeof result.value, 'string');
-          assert.ok(result.key === undefined || typeof result.key === 'string');
-          for (const [name, value] of Object.entries(result.headers ?? {})) {
-            assert.strictEqual(typeof value, 'string', `header ${name}`);
+          const headers = Object.entries(result.headers ?? {});
+          if (typeof result.value === 'string') {
+            assert.ok(result.key === undefined || typeof result.key === 'string');
+            assert.ok(headers.every(([, value]) => typeof value === 'string'), 'a text record has text headers');
+          } else {
+            assert.ok(result.value === null || Buffer.isBuffer(result.value));
+            assert.ok(result.key === undefined || Buffer.isBuffer(result.key));
+            assert.ok(headers.every(([, values]) => Array.isArray(values) && values.every((v) => Buffer.isBuffer(v))), 'a bytes record has lists of bytes');
           }
           assert.ok(result.partition === undefined || (Number.isInteger(result.partition) && result.partition >= 0));
           assert.strictEqual(result.line, 7);
@@ -147,7 +152,10 @@ describe('fuzz: produce parsers', () => {
           assert.strictEqual(result.length, nonBlank);
           for (const r of result) {
             assert.ok(r.line >= firstLine);
-            assert.ok(!r.value.includes('\n') && !(r.key ?? '').includes('\n') || format === 'jsonl');
+            if (format === 'text') {
+              assert.ok(typeof r.value === 'string' && typeof (r.key ?? '') === 'string', 'text lines give text records');
+              assert.ok(!r.value.includes('\n') && !String(r.key ?? '').includes('\n'));
+            }
           }
         }
       }),
@@ -182,16 +190,25 @@ describe('fuzz: JSON Lines keep the source text', () => {
   /** What a value, key or header value written as `source` must be sent as. */
   const sent = (source: string): string => (source.startsWith('"') ? (JSON.parse(source) as string) : source);
 
-  it('a value, key and header value placed in a line come back as their exact source text (strings decoded)', () => {
+  it('a value, key and header value placed in a line come back as their exact source text (strings decoded, a null value as a tombstone, a null header refused)', () => {
     const member = (n: string, source: string, ws: string) => `${ws}${n}${ws}:${ws}${source}${ws}`;
     fc.assert(
       fc.property(jsonSource, jsonSource, jsonSource, fc.option(jsonSource, { nil: undefined }), space, fc.boolean(), fc.constantFrom('"value"', '"v\\u0061lue"'), (value, key, header, decoy, ws, keyFirst, valueName) => {
         const members = [member(valueName, value, ws), member('"key"', key, ws)];
         const line = `{${[...(decoy === undefined ? [] : [member('"value"', decoy, ws), member('"key"', decoy, ws)]), ...(keyFirst ? members.reverse() : members), member('"headers"', `{"h":${header}}`, ws)].join(',')}}`;
+        if (header === 'null') {
+          assert.throws(() => parseRecord(line, 1, { format: 'jsonl' }), (e: unknown) => e instanceof RecordError && e.reason === 'record.nullHeader', line);
+          return;
+        }
         const record = parseRecord(line, 1, { format: 'jsonl' });
-        assert.strictEqual(record.value, sent(value), line);
-        assert.strictEqual(record.key, key === 'null' ? undefined : sent(key), line);
-        assert.deepStrictEqual(record.headers, { h: sent(header) }, line);
+        // A null value is a tombstone; the record then holds bytes.
+        // Compared as the UTF-8 bytes kafkajs sends (a lone surrogate becomes U+FFFD either way).
+        const utf8 = (v: string | Buffer | null | undefined) => (v === null || v === undefined ? v : Buffer.from(v).toString('hex'));
+        const headerValues = ([] as (string | Buffer)[]).concat(record.headers?.h ?? []).map(utf8);
+        assert.strictEqual(utf8(record.value), value === 'null' ? null : utf8(sent(value)), line);
+        assert.strictEqual(utf8(record.key), key === 'null' ? undefined : utf8(sent(key)), line);
+        assert.deepStrictEqual(headerValues, [utf8(sent(header))], line);
+        assert.strictEqual(typeof record.value === 'string', value !== 'null', 'text unless the value is null');
       }),
       params,
     );

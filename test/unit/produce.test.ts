@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { planBatches, PlanOptions } from '../../src/kafka/produce/plan';
-import { OutgoingRecord, parseLines, parseRecord, RecordError } from '../../src/kafka/produce/records';
+import { parseLines, parseRecord } from '../../src/kafka/produce/parse';
+import { OutgoingRecord, RecordError } from '../../src/kafka/produce/records';
 import { lineRanges } from '../../src/kafka/produce/send';
 import { ValidationReason } from '../../src/kafka/validation';
 
@@ -39,6 +40,7 @@ describe('produce: parsing', () => {
     await refusesAt(() => parseRecord('[1,2]', 9, { format: 'jsonl' }), 'record.notObject', 9);
     await refusesAt(() => parseRecord('{"key":"k"}', 9, { format: 'jsonl' }), 'record.value', 9);
     await refusesAt(() => parseRecord('{"value":"v","headers":[{"h":"1"}]}', 9, { format: 'jsonl' }), 'record.headers', 9);
+    await refusesAt(() => parseRecord('{"value":"v","headers":7}', 9, { format: 'jsonl' }), 'record.headers', 9);
     await refusesAt(() => parseRecord('{"value":"v","headers":"h=1"}', 9, { format: 'jsonl' }), 'record.headers', 9);
     await refusesAt(() => parseRecord('{"value":"v","partition":-1}', 9, { format: 'jsonl' }), 'record.partition', 9);
     await refusesAt(() => parseRecord('{"value":"v","partition":1.5}', 9, { format: 'jsonl' }), 'record.partition', 9);
@@ -77,9 +79,58 @@ describe('produce: parsing', () => {
   });
 
   it('sends header values like values: strings decoded, anything else as written, a header named __proto__ too', () => {
-    const record = parseRecord('{"value":"v","headers":{"n":1.10,"s":"\\u00e9","o":{"a" : [1]},"nil":null,"__proto__":"p"}}', 1, { format: 'jsonl' });
-    assert.deepStrictEqual(record.headers, JSON.parse('{"n":"1.10","s":"é","o":"{\\"a\\" : [1]}","nil":"null","__proto__":"p"}'));
-    assert.deepStrictEqual(Object.keys(record.headers ?? {}), ['n', 's', 'o', 'nil', '__proto__']);
+    const record = parseRecord('{"value":"v","headers":{"n":1.10,"s":"\\u00e9","o":{"a" : [1]},"__proto__":"p"}}', 1, { format: 'jsonl' });
+    assert.deepStrictEqual(record.headers, JSON.parse('{"n":"1.10","s":"é","o":"{\\"a\\" : [1]}","__proto__":"p"}'));
+    assert.deepStrictEqual(Object.keys(record.headers ?? {}), ['n', 's', 'o', '__proto__']);
+  });
+
+  it('sends a null value as a tombstone, the rest of that record as bytes; refuses a null header value, naming it', async () => {
+    assert.deepStrictEqual(parseRecord('{"key":"k","value":null,"headers":{"a":"1","e":""},"partition":2}', 5, { format: 'jsonl' }), {
+      key: Buffer.from('k'),
+      value: null,
+      headers: { a: [Buffer.from('1')], e: [Buffer.alloc(0)] },
+      partition: 2,
+      line: 5,
+    });
+    assert.deepStrictEqual(parseRecord('{"value":"null","headers":{"h":"null"}}', 1, { format: 'jsonl' }), { value: 'null', headers: { h: 'null' }, line: 1 }, 'the JSON string "null" is text');
+    for (const text of ['{"value":"v","headers":{"a":"1","nil":null}}', '{"value":"v","headers":[["a","1"],["nil",null]]}']) {
+      await assert.rejects(
+        async () => parseRecord(text, 4, { format: 'jsonl' }),
+        (e: unknown) => e instanceof RecordError && e.reason === 'record.nullHeader' && e.value === 'nil' && e.line === 4,
+      );
+    }
+  });
+
+  it('reads base64 keys, values and header values where the record says so', () => {
+    const record = parseRecord('{"key":"/w==","keyEncoding":"base64","value":"gAAB","valueEncoding":"base64","headers":{"bin":"AP8=","txt":"t"},"headerEncodings":{"bin":"base64"}}', 1, { format: 'jsonl' });
+    assert.deepStrictEqual(record, { key: Buffer.from([0xff]), value: Buffer.from([0x80, 0, 1]), headers: { bin: [Buffer.from([0, 0xff])], txt: [Buffer.from('t')] }, line: 1 });
+    assert.deepStrictEqual(parseRecord('{"value":"","valueEncoding":"base64"}', 1, { format: 'jsonl' }), { value: Buffer.alloc(0), line: 1 });
+    assert.deepStrictEqual(parseRecord('{"value":"v","valueEncoding":null}', 1, { format: 'jsonl' }), { value: 'v', line: 1 }, 'a null encoding is text');
+  });
+
+  it('reads headers given as [name, value] pairs: a repeated name keeps every value in order, names in the order first seen', () => {
+    const record = parseRecord('{"value":"v","headers":[["trace","aQ=="],["id","1"],["trace",""],["trace","/w=="]],"headerEncodings":{"trace":"base64"}}', 1, { format: 'jsonl' });
+    assert.ok(record.headers && !Array.isArray(record.headers));
+    assert.deepStrictEqual(Object.keys(record.headers), ['trace', 'id']);
+    assert.deepStrictEqual(record.headers, { trace: [Buffer.from([0x69]), Buffer.alloc(0), Buffer.from([0xff])], id: [Buffer.from('1')] });
+    assert.deepStrictEqual(parseRecord('{"value":"v","headers":[["a","1"],["b","2"]]}', 1, { format: 'jsonl' }), { value: 'v', headers: { a: '1', b: '2' }, line: 1 });
+  });
+
+  it('refuses an unknown encoding, bad base64 and headerEncodings naming no header, naming the line', async () => {
+    const refuses = (text: string, reason: ValidationReason) => refusesAt(() => parseRecord(text, 7, { format: 'jsonl' }), reason, 7);
+    await refuses('{"value":"v","valueEncoding":"hex"}', 'record.encoding');
+    await refuses('{"value":"v","keyEncoding":"base64"}', 'record.encoding');
+    await refuses('{"value":"v","headers":{"h":"x"},"headerEncodings":["h"]}', 'record.encoding');
+    await refuses('{"value":"v","headers":{"h":"x"},"headerEncodings":{"h":"utf8"}}', 'record.encoding');
+    await refuses('{"value":"v","headers":{"h":"eA=="},"headerEncodings":{"other":"base64"}}', 'record.encoding');
+    await refuses('{"value":"a b","valueEncoding":"base64"}', 'record.base64');
+    await refuses('{"value":"YQ","valueEncoding":"base64"}', 'record.base64');
+    await refuses('{"value":{"a":1},"valueEncoding":"base64"}', 'record.base64');
+    await refuses('{"key":"k!","keyEncoding":"base64","value":"v"}', 'record.base64');
+    await refuses('{"value":"v","headers":{"h":"x y"},"headerEncodings":{"h":"base64"}}', 'record.base64');
+    await refuses('{"value":"v","headers":[["h"]]}', 'record.headers');
+    await refuses('{"value":"v","headers":[["h",1]]}', 'record.headers');
+    await refuses('{"value":"v","headers":[[1,"x"]]}', 'record.headers');
   });
 
   it('sends a non-string key as its source text, and a null key as no key even with a run key', () => {

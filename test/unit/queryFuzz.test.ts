@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { parseRecord } from '../../src/kafka/produce/records';
+import { parseRecord } from '../../src/kafka/produce/parse';
+import { RecordError } from '../../src/kafka/produce/records';
 import { csvRow, jsonLine } from '../../src/kafka/query/export';
 import { Clause, compileFilter, FilterError, FilterNode, Literal, parseFilter, printFilter, Target } from '../../src/kafka/query/filter';
 import { unsafeRegexReason } from '../../src/kafka/query/filter/regex';
@@ -106,7 +107,7 @@ const bytesOrNull = fc.option(
   ),
   { nil: null },
 );
-const headerArb = fc.record({ name: fc.string({ unit: 'binary', maxLength: 8 }), value: bytesOrNull }, { noNullPrototype: true });
+const headerArb = fc.record({ name: fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('a', 'b', '1', '__proto__')), value: bytesOrNull }, { noNullPrototype: true });
 const queryRecord: fc.Arbitrary<QueryRecord> = fc.record(
   {
   partition: fc.nat({ max: 99 }),
@@ -218,35 +219,34 @@ describe('fuzz: query filter', () => {
 });
 
 describe('fuzz: query exports', () => {
-  it('a JSON Lines line is valid JSON; an exact one is read by Produce Selection as Lines into the same bytes', () => {
+  it('a JSON Lines line is valid JSON that Produce Selection as Lines reads into the same bytes; only a header order it cannot keep or a null header value is not exact', () => {
     let exactLines = 0;
+    const hex = (v: Uint8Array | string | null) => (v === null ? null : Buffer.from(v).toString('hex'));
     fc.assert(
       fc.property(queryRecord, (r) => {
         const { line, exact } = jsonLine(r);
         assert.ok(!/[\n\r\u2028\u2029\u0085]/.test(line), 'one line, with no character an editor breaks lines on');
         JSON.parse(line);
-        const sent = parseRecord(line, 1, { format: 'jsonl' });
-        assert.strictEqual(sent.partition, r.partition);
-        if (!exact) {
+        if (r.headers.some((h) => h.value === null)) {
+          assert.strictEqual(exact, false);
+          assert.throws(() => parseRecord(line, 1, { format: 'jsonl' }), (e: unknown) => e instanceof RecordError && e.reason === 'record.nullHeader');
           return;
         }
-        exactLines++;
-        assert.ok(r.value !== null);
-        assert.ok(Buffer.from(sent.value, 'utf8').equals(Buffer.from(r.value)), `value of ${line}`);
-        if (r.key === null) {
-          assert.strictEqual(sent.key, undefined);
-        } else {
-          assert.ok(sent.key !== undefined && Buffer.from(sent.key, 'utf8').equals(Buffer.from(r.key)), `key of ${line}`);
-        }
-        const sentHeaders = Object.entries(sent.headers ?? {}).map(([name, v]) => [name, Buffer.from(v, 'utf8').toString('hex')]);
-        assert.deepStrictEqual(
-          sentHeaders,
-          r.headers.map((h) => [h.name, Buffer.from(h.value ?? []).toString('hex')]),
-        );
+        const sent = parseRecord(line, 1, { format: 'jsonl' });
+        assert.strictEqual(sent.partition, r.partition);
+        assert.strictEqual(hex(sent.value), hex(r.value), `value of ${line}`);
+        assert.strictEqual(sent.key === undefined ? null : hex(sent.key), hex(r.key), `key of ${line}`);
+        const sentHeaders = Object.entries(sent.headers ?? {}).flatMap(([name, v]) => ([] as (string | Buffer)[]).concat(v).map((x) => [name, hex(x)]));
+        const found = r.headers.map((h) => [h.name, hex(h.value)]);
+        // What kafkajs sends from an object: the values of one name together, names in the object's key order.
+        const grouped = Object.keys(Object.fromEntries(found)).flatMap((name) => found.filter(([n]) => n === name));
+        assert.deepStrictEqual(sentHeaders, grouped, `headers of ${line}`);
+        assert.strictEqual(exact, JSON.stringify(grouped) === JSON.stringify(found), `exact for ${line}`);
+        exactLines += exact ? 1 : 0;
       }),
       params,
     );
-    assert.ok(exactLines > RUNS / 10, `only ${exactLines} of ${RUNS} lines were exact`);
+    assert.ok(exactLines > RUNS / 2, `only ${exactLines} of ${RUNS} lines were exact`);
   });
 
   it('a CSV row reads back into its seven fields', () => {

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { parseRecord } from '../../src/kafka/produce/records';
+import { parseRecord } from '../../src/kafka/produce/parse';
+import { BytesRecord } from '../../src/kafka/produce/records';
 import { checkQuery, QueryError, QueryRecord, QueryResults, QuerySpec, recordDocument, recordMessage, resolveBudget, rowMessage, toCsv, toJsonLines } from '../../src/kafka/query';
 import { jsonLine } from '../../src/kafka/query/export';
 import { planPartition } from '../../src/kafka/query/plan';
@@ -69,7 +70,7 @@ describe('query: export', () => {
       [record({ value: '{\n  "a": 1\n}' }), '{"key":"k","value":"{\\n  \\"a\\": 1\\n}","partition":0,"timestamp":1764000000000}'],
       [record({ value: ' 42' }), '{"key":"k","value":" 42","partition":0,"timestamp":1764000000000}'],
       [record({ value: 'x\u2028y' }), '{"key":"k","value":"x\\u2028y","partition":0,"timestamp":1764000000000}'],
-      [record({ key: '12', value: 'null', headers: [{ name: 'h', value: u8('é') }] }), '{"key":"12","value":null,"headers":{"h":"é"},"partition":0,"timestamp":1764000000000}'],
+      [record({ key: '12', value: 'null', headers: [{ name: 'h', value: u8('é') }] }), '{"key":"12","value":"null","headers":{"h":"é"},"partition":0,"timestamp":1764000000000}'],
     ];
     for (const [r, line] of cases) {
       assert.deepStrictEqual(jsonLine(r), { line, exact: true });
@@ -79,18 +80,38 @@ describe('query: export', () => {
     }
   });
 
-  it('writes what produce cannot send back exactly, and counts it', () => {
-    const binary = record({ key: [0xff], value: [0x00, 0xfe], headers: [{ name: 'b', value: u8([0x80]) }] });
-    assert.deepStrictEqual(jsonLine(binary), {
-      line: '{"key":"/w==","keyEncoding":"base64","value":"AP4=","valueEncoding":"base64","headers":{"b":"gA=="},"headerEncodings":{"b":"base64"},"partition":0,"timestamp":1764000000000}',
-      exact: false,
-    });
-    assert.deepStrictEqual(jsonLine(record({ value: null })), { line: '{"key":"k","value":null,"partition":0,"timestamp":1764000000000}', exact: false }, 'a tombstone');
-    assert.strictEqual(jsonLine(record({ headers: [{ name: 'h', value: null }] })).exact, false, 'a null header value');
-    assert.strictEqual(jsonLine(record({ headers: [{ name: 'h', value: u8('1') }, { name: 'h', value: u8('2') }] })).exact, false, 'a repeated header');
+  it('writes bytes, null keys and values, and repeated headers so that produce sends them back exactly', () => {
+    const cases: [QueryRecord, string][] = [
+      [
+        record({ key: [0xff], value: [0x00, 0xfe], headers: [{ name: 'b', value: u8([0x80]) }, { name: 't', value: u8('t') }] }),
+        '{"key":"/w==","keyEncoding":"base64","value":"AP4=","valueEncoding":"base64","headers":{"b":"gA==","t":"t"},"headerEncodings":{"b":"base64"},"partition":0,"timestamp":1764000000000}',
+      ],
+      [record({ value: null }), '{"key":"k","value":null,"partition":0,"timestamp":1764000000000}'],
+      [
+        record({ headers: [{ name: 'h', value: u8('1') }, { name: 'h', value: u8([0xc3]) }, { name: 'h', value: u8('') }, { name: 'z', value: u8('') }] }),
+        '{"key":"k","value":"v","headers":[["h","MQ=="],["h","ww=="],["h",""],["z",""]],"headerEncodings":{"h":"base64"},"partition":0,"timestamp":1764000000000}',
+      ],
+    ];
+    for (const [r, line] of cases) {
+      assert.deepStrictEqual(jsonLine(r), { line, exact: true });
+      const sent = parseRecord(line, 1, { format: 'jsonl' }) as BytesRecord;
+      assert.deepStrictEqual(sent.value, r.value === null ? null : Buffer.from(r.value), line);
+      assert.deepStrictEqual(sent.key, r.key === null ? undefined : Buffer.from(r.key), line);
+      const found: Record<string, Buffer[]> = {};
+      for (const h of r.headers) {
+        (found[h.name] ??= []).push(Buffer.from(h.value ?? []));
+      }
+      assert.deepStrictEqual({ ...sent.headers }, found, line);
+    }
+  });
+
+  it('counts the records whose header order produce would not keep, or that have a null header value', () => {
+    assert.deepStrictEqual(jsonLine(record({ headers: [{ name: 'h', value: null }] })), { line: '{"key":"k","value":"v","headers":{"h":null},"partition":0,"timestamp":1764000000000}', exact: false }, 'written as found');
+    assert.strictEqual(jsonLine(record({ headers: [{ name: 'h', value: u8('1') }, { name: 'i', value: u8('2') }, { name: 'h', value: u8('3') }] })).exact, false, 'a name again after another name');
     assert.strictEqual(jsonLine(record({ headers: [{ name: 'a', value: u8('1') }, { name: '7', value: u8('2') }] })).exact, false, 'a header name an object moves first');
-    const { text, inexact } = toJsonLines([record({}), binary, record({ value: null })]);
-    assert.strictEqual(text.split('\n').length, 4);
+    assert.strictEqual(jsonLine(record({ headers: [{ name: '7', value: u8('1') }, { name: 'a', value: u8('2') }, { name: 'a', value: u8('') }] })).exact, true);
+    const { text, inexact } = toJsonLines([record({}), record({ headers: [{ name: 'b', value: u8('') }, { name: '0', value: u8('') }] }), record({ value: null }), record({ headers: [{ name: 'n', value: null }] })]);
+    assert.strictEqual(text.split('\n').length, 5);
     assert.ok(text.endsWith('\n'));
     assert.strictEqual(inexact, 2);
   });

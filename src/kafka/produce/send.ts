@@ -125,7 +125,6 @@ export async function sendRecords(producer: BatchSender, facts: TopicFacts, reco
         const [ack] = await producer.sendBatch({
           acks: -1,
           compression,
-          // A null header value (a found record's, re-sent) is written by kafkajs as Kafka's null; its types leave null out.
           topicMessages: [{ topic: facts.topic, messages: batch.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers as IHeaders | undefined, partition: batch.partition })) }],
         });
         acknowledge(report, batch, BigInt(ack.baseOffset ?? '-1'));

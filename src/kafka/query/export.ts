@@ -11,12 +11,15 @@ import { bytes, QueryRecord } from './records';
  * - a value that is JSON (not a JSON string) on one line, with nothing around it, is written as it is, and
  *   produce re-sends exactly those bytes; any other UTF-8 value is written as a JSON string, which produce
  *   also re-sends byte for byte;
- * - keys and header values are written as JSON strings; a null key as `null` (produce then sends none);
- * - what produce cannot send back exactly is still written, and the line is counted as not exact: a value,
- *   key or header value that is not UTF-8 (written as base64 text, with `"valueEncoding":"base64"`,
- *   `"keyEncoding":"base64"` or the header's name in `"headerEncodings"`), a null value (a tombstone; written
- *   as `null`, which produce would send as the text null), a null header value, a header name that
- *   repeats (produce keeps the last), and header names a JavaScript object would reorder (`"1"` before `"a"`).
+ * - keys and header values are written as JSON strings; a null key and a null value (a tombstone) as
+ *   `null`, which produce sends as the same nulls;
+ * - bytes that are not UTF-8 are written as base64, with `"keyEncoding":"base64"`, `"valueEncoding":"base64"`,
+ *   or the header's name in `"headerEncodings"` (then every value of that name is base64);
+ * - headers are an object `{"name":"value"}`, or, when a name repeats, a list of `[name, value]` pairs.
+ * Produce hands headers to kafkajs as an object, so it sends the values of one name together and names that
+ * are array indices (`"1"`) first; and kafkajs cannot write a null header value, so produce refuses one. A
+ * record whose headers were in another order, or that has a null header value (written as `null`, as found),
+ * is still written, and the line is counted as not exact.
  *
  * CSV (RFC 4180, CRLF line ends, a header row): partition, offset, timestamp (ISO 8601, UTC), key, value,
  * headers (a JSON object), size. Keys, values and header values that are not UTF-8 are written
@@ -40,6 +43,9 @@ function isRawJson(text: string): boolean {
   if (first === 0x22) {
     return false; // a JSON string would be sent as its decoded text, not with its quotes
   }
+  if (text === 'null') {
+    return false; // a null value is a tombstone; the text null is written as the string "null"
+  }
   try {
     JSON.parse(text);
     return true;
@@ -48,57 +54,48 @@ function isRawJson(text: string): boolean {
   }
 }
 
+/** Text as a JSON string, or, with `base64`, its bytes as a base64 JSON string. */
+function jsonBytes(view: Uint8Array, base64: boolean): string {
+  return jsonString(bytes(view).toString(base64 ? 'base64' : 'utf8'));
+}
+
+/** Whether produce, which sends headers from an object, sends them in the order they were found. */
+function keepsHeaderOrder(names: readonly string[]): boolean {
+  const sent = Object.keys(Object.fromEntries(names.map((n) => [n, true]))).flatMap((name) => names.filter((n) => n === name));
+  return sent.every((name, i) => name === names[i]);
+}
+
 /** One record as a JSON Lines line (no line break), and whether produce would re-send it exactly. */
 export function jsonLine(record: QueryRecord): { line: string; exact: boolean } {
   let exact = true;
   const parts: string[] = [];
   if (record.key === null) {
     parts.push('"key":null');
-  } else if (isUtf8(record.key)) {
-    parts.push(`"key":${jsonString(bytes(record.key).toString('utf8'))}`);
   } else {
-    parts.push(`"key":${jsonString(bytes(record.key).toString('base64'))}`, '"keyEncoding":"base64"');
-    exact = false;
+    const binary = !isUtf8(record.key);
+    parts.push(`"key":${jsonBytes(record.key, binary)}`, ...(binary ? ['"keyEncoding":"base64"'] : []));
   }
   if (record.value === null) {
     parts.push('"value":null');
-    exact = false;
   } else if (isUtf8(record.value)) {
     const text = bytes(record.value).toString('utf8');
     parts.push(`"value":${isRawJson(text) ? text : jsonString(text)}`);
   } else {
-    parts.push(`"value":${jsonString(bytes(record.value).toString('base64'))}`, '"valueEncoding":"base64"');
-    exact = false;
+    parts.push(`"value":${jsonBytes(record.value, true)}`, '"valueEncoding":"base64"');
   }
   if (record.headers.length > 0) {
-    const seen = new Set<string>();
-    const binary: string[] = [];
-    const members = record.headers.map((h) => {
-      if (seen.has(h.name)) {
-        exact = false;
-      }
-      seen.add(h.name);
-      let value: string;
-      if (h.value === null) {
-        value = 'null';
-        exact = false;
-      } else if (isUtf8(h.value)) {
-        value = jsonString(bytes(h.value).toString('utf8'));
-      } else {
-        value = jsonString(bytes(h.value).toString('base64'));
-        binary.push(`${jsonString(h.name)}:"base64"`);
-        exact = false;
-      }
-      return `${jsonString(h.name)}:${value}`;
-    });
     const names = record.headers.map((h) => h.name);
-    if (Object.keys(Object.fromEntries(names.map((n) => [n, true]))).join('\0') !== names.join('\0')) {
-      exact = false; // produce keeps headers in an object, where names such as "1" come first
+    const binary = new Set(record.headers.filter((h) => h.value !== null && !isUtf8(h.value)).map((h) => h.name));
+    const value = (h: QueryRecord['headers'][number]) => (h.value === null ? 'null' : jsonBytes(h.value, binary.has(h.name)));
+    if (new Set(names).size === names.length) {
+      parts.push(`"headers":{${record.headers.map((h) => `${jsonString(h.name)}:${value(h)}`).join(',')}}`);
+    } else {
+      parts.push(`"headers":[${record.headers.map((h) => `[${jsonString(h.name)},${value(h)}]`).join(',')}]`);
     }
-    parts.push(`"headers":{${members.join(',')}}`);
-    if (binary.length > 0) {
-      parts.push(`"headerEncodings":{${binary.join(',')}}`);
+    if (binary.size > 0) {
+      parts.push(`"headerEncodings":{${[...binary].map((name) => `${jsonString(name)}:"base64"`).join(',')}}`);
     }
+    exact = keepsHeaderOrder(names) && record.headers.every((h) => h.value !== null);
   }
   parts.push(`"partition":${record.partition}`, `"timestamp":${record.timestamp}`);
   return { line: `{${parts.join(',')}}`, exact };

@@ -83,7 +83,7 @@ export async function exportRecords(ctx: Ctx, topic: string, records: QueryRecor
   const where = path.basename(target.path);
   if (inexact > 0) {
     void ctx.showWarning(
-      vscode.l10n.t('Exported {0} records to {1}. {2} of them hold bytes that are not UTF-8, null values or repeated headers, which Produce Selection as Lines would not send back exactly.', records.length, where, inexact),
+      vscode.l10n.t('Exported {0} records to {1}. {2} of them have null header values, which Produce Selection as Lines refuses (kafkajs cannot send them), or headers in an order it does not keep (it sends the values of one name together, and names that are numbers first).', records.length, where, inexact),
     );
   } else {
     void ctx.showInfo(vscode.l10n.t('Exported {0} records to {1}.', records.length, where));
@@ -91,13 +91,14 @@ export async function exportRecords(ctx: Ctx, topic: string, records: QueryRecor
 }
 
 /**
- * The record as produce sends it: its bytes, its headers (every value of a repeated name, null ones too; the
- * values of one name stay in order, names go in the order first seen) and, if asked, its partition.
+ * The record as produce sends it: its bytes, its headers (every value of a repeated name; the values of one
+ * name stay in order, names go in the order first seen) and, if asked, its partition. A null header value goes
+ * out empty: kafkajs cannot write a null one, and the question before sending says so.
  */
 export function bytesRecord(record: QueryRecord, line: number, keepPartition: boolean): BytesRecord {
-  const headers: Record<string, (Buffer | null)[]> = Object.create(null) as Record<string, (Buffer | null)[]>;
+  const headers: Record<string, Buffer[]> = Object.create(null) as Record<string, Buffer[]>;
   for (const h of record.headers) {
-    (headers[h.name] ??= []).push(h.value === null ? null : Buffer.from(buffer(h.value)));
+    (headers[h.name] ??= []).push(h.value === null ? Buffer.alloc(0) : Buffer.from(buffer(h.value)));
   }
   return {
     key: record.key === null ? undefined : Buffer.from(buffer(record.key)),
@@ -147,11 +148,21 @@ export async function resend(ctx: Ctx, cluster: ClusterSettings, topic: string, 
   const send = vscode.l10n.t('Send');
   const answer = await vscode.window.showWarningMessage(
     vscode.l10n.t('Send {0} records to {1}?', records.length, where),
-    { modal: true, detail: vscode.l10n.t('Keys, values and headers are sent as they were found; the records get new offsets and timestamps.') },
+    { modal: true, detail: resendDetail(records) },
     send,
   );
   if (answer !== send) {
     return;
   }
   await sendToTopic(ctx, { cluster, topic: target.label }, records.map((r, i) => bytesRecord(r, i + 1, keep.keep)));
+}
+
+/** What re-sending keeps, and the one thing it cannot: a null header value. */
+function resendDetail(records: readonly QueryRecord[]): string {
+  const same = vscode.l10n.t('Keys, values and headers are sent as they were found; the records get new offsets and timestamps.');
+  const nullHeaders = records.filter((r) => r.headers.some((h) => h.value === null)).length;
+  if (nullHeaders === 0) {
+    return same;
+  }
+  return `${same}\n\n${vscode.l10n.t('{0} of them have null header values, which go out as empty values: the Kafka library (kafkajs) cannot send a null header value.', nullHeaders)}`;
 }
