@@ -67,7 +67,6 @@ function keepsHeaderOrder(names: readonly string[]): boolean {
 
 /** One record as a JSON Lines line (no line break), and whether produce would re-send it exactly. */
 export function jsonLine(record: QueryRecord): { line: string; exact: boolean } {
-  let exact = true;
   const parts: string[] = [];
   if (record.key === null) {
     parts.push('"key":null');
@@ -95,9 +94,9 @@ export function jsonLine(record: QueryRecord): { line: string; exact: boolean } 
     if (binary.size > 0) {
       parts.push(`"headerEncodings":{${[...binary].map((name) => `${jsonString(name)}:"base64"`).join(',')}}`);
     }
-    exact = keepsHeaderOrder(names) && record.headers.every((h) => h.value !== null);
   }
   parts.push(`"partition":${record.partition}`, `"timestamp":${record.timestamp}`);
+  const exact = keepsHeaderOrder(record.headers.map((h) => h.name)) && record.headers.every((h) => h.value !== null);
   return { line: `{${parts.join(',')}}`, exact };
 }
 
