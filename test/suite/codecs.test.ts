@@ -8,7 +8,7 @@ import type { ProduceReport } from '../../src/kafka/produce/send';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { Target } from '../integration/env';
 import { kcat, ONE_BATCH } from '../integration/kcat';
-import { activate, waitFor } from './helpers';
+import { activate, untitledDocument, waitFor } from './helpers';
 import { screen } from './shown';
 
 /**
@@ -95,7 +95,7 @@ describe('compressed topics', function () {
       const topic = newTopic(3);
       await setCompression(codec);
       const content = Array.from({ length: 2000 }, (_, i) => `line ${i} {"orderId":${1234567890123456789n + BigInt(i)},"codec":"${codec}"} 你好`).join('\n');
-      const document = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
+      const document = await untitledDocument(content);
       const editor = await vscode.window.showTextDocument(document);
       editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
       const report = await vscode.commands.executeCommand<ProduceReport | undefined>('ckafka.produceSelectionAsLines', { clusterId, topic });
@@ -116,7 +116,7 @@ describe('compressed topics', function () {
   it('an unknown ckafka.produce.compression value is an error naming the setting, and nothing is sent', async () => {
     const topic = newTopic();
     await setCompression('brotli');
-    const document = await vscode.workspace.openTextDocument({ content: 'one\ntwo', language: 'plaintext' });
+    const document = await untitledDocument('one\ntwo');
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, 1, 3);
     assert.strictEqual(await vscode.commands.executeCommand('ckafka.produceSelectionAsLines', { clusterId, topic }), undefined);

@@ -4,7 +4,7 @@ import type { StartConsumerArgs } from '../../src/commands/startConsumer';
 import type { ExtensionApi } from '../../src/extension';
 import type { ProduceReport } from '../../src/kafka/produce/send';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
-import { activate, waitFor } from './helpers';
+import { activate, untitledDocument, waitFor } from './helpers';
 
 const TOPICS_PER_CLUSTER = 5;
 const RECORDS_PER_TOPIC = 300;
@@ -49,7 +49,7 @@ describe('concurrency: ten consumers and a 100,000-line produce', function () {
   });
 
   const selectAll = async (content: string): Promise<void> => {
-    const document = await vscode.workspace.openTextDocument({ content });
+    const document = await untitledDocument(content);
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
   };

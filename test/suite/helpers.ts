@@ -15,6 +15,24 @@ export async function activate(): Promise<ExtensionApi> {
   return extension.activate();
 }
 
+let untitled = 0;
+
+/**
+ * A new untitled plain-text document holding `content`, under a name of its own. A nameless one gets the first
+ * free `Untitled-N`, and one opened just after another of that name was closed can reach this host still
+ * holding the closed one's text (seen in code-server: a produce test sent the previous test's line).
+ */
+export async function untitledDocument(content: string): Promise<vscode.TextDocument> {
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `ckafka-test-${process.pid}-${untitled++}.txt` });
+  const document = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, new vscode.Position(0, 0), content);
+  if (!(await vscode.workspace.applyEdit(edit)) || document.getText() !== content) {
+    throw new Error(`the untitled document ${uri.toString()} does not hold its content`);
+  }
+  return document;
+}
+
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
 export async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ProduceReport } from '../../src/kafka/produce/send';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
-import { activate, stubMessages } from './helpers';
+import { activate, stubMessages, untitledDocument } from './helpers';
 
 /**
  * Produce Selection with `ckafka.produce.idempotent` against a local broker: a user without IdempotentWrite
@@ -32,7 +32,7 @@ describe('Produce Selection and the idempotent producer', function () {
   const batches = (name: string) =>
     (broker.cluster.topics.get(name)?.partitions ?? []).flatMap((p) => p.batches.map((b) => ({ producerId: b.producerId, count: b.lastOffset - b.baseOffset + 1 })));
   const produce = async (clusterId: string, name: string, content: string): Promise<ProduceReport | undefined> => {
-    const document = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
+    const document = await untitledDocument(content);
     const editor = await vscode.window.showTextDocument(document);
     editor.selections = [new vscode.Selection(0, 0, document.lineCount - 1, document.lineAt(document.lineCount - 1).text.length)];
     try {

@@ -7,7 +7,7 @@ import type { ProduceReport } from '../../src/kafka/produce/send';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
 import { Target } from '../integration/env';
 import { kcat } from '../integration/kcat';
-import { activate, waitFor } from './helpers';
+import { activate, untitledDocument, waitFor } from './helpers';
 import { readBack, readBytesWithKcat, readWithKafkajs } from './readback';
 import { screen } from './shown';
 
@@ -34,7 +34,7 @@ describe('Produce Selection', function () {
 
   /** Opens `content` in an editor and selects the given [line, character] ranges (0-based). */
   const editorWith = async (content: string, ...ranges: [number, number, number, number][]): Promise<vscode.TextEditor> => {
-    const document = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
+    const document = await untitledDocument(content);
     const editor = await vscode.window.showTextDocument(document);
     editor.selections = ranges.length > 0 ? ranges.map(([a, b, c, d]) => new vscode.Selection(a, b, c, d)) : [new vscode.Selection(0, 0, 0, 0)];
     return editor;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { StartConsumerArgs } from '../../src/commands/startConsumer';
 import type { ExtensionApi } from '../../src/extension';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
-import { activate, waitFor } from './helpers';
+import { activate, untitledDocument, waitFor } from './helpers';
 
 const CYCLES = 5;
 
@@ -43,7 +43,7 @@ describe('clean shutdown in the host', function () {
         assert.ok(id, `cycle ${n}: consumer on ${topic} started`);
         ids.push(id);
       }
-      const document = await vscode.workspace.openTextDocument({ content: Array.from({ length: 50 }, (_, i) => `shutdown-${n}-${i}`).join('\n') });
+      const document = await untitledDocument(Array.from({ length: 50 }, (_, i) => `shutdown-${n}-${i}`).join('\n'));
       const editor = await vscode.window.showTextDocument(document);
       editor.selection = new vscode.Selection(0, 0, document.lineCount, 0);
       for (const topic of ['shut-a', 'shut-b']) {

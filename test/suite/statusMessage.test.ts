@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ProduceReport } from '../../src/kafka/produce/send';
 import { LocalBroker, SANDBOX_PASSWORD, SANDBOX_USER, startBroker } from '../broker';
-import { activate } from './helpers';
+import { activate, untitledDocument } from './helpers';
 
 /**
  * The status-bar confirmation of a sent message hides itself after a while, and nothing of it may stay
@@ -48,7 +48,7 @@ describe('status-bar confirmations of sent messages', function () {
     };
     try {
       for (let i = 0; i < 5; i++) {
-        const document = await vscode.workspace.openTextDocument({ content: `message ${i}`, language: 'plaintext' });
+        const document = await untitledDocument(`message ${i}`);
         const editor = await vscode.window.showTextDocument(document);
         editor.selections = [new vscode.Selection(0, 0, 0, document.lineAt(0).text.length)];
         const report = await vscode.commands.executeCommand<ProduceReport | undefined>('ckafka.produceSelection', { clusterId, topic });
