@@ -148,25 +148,25 @@ function headerEncodings(value: unknown, line: number): Set<string> {
  */
 function jsonHeaders(headers: unknown, source: string, base64: Set<string>, line: number): Map<string, Given[]> {
   const result = new Map<string, Given[]>();
-  const add = (name: string, parsed: unknown, valueSource: string, repeat: boolean) => {
+  // memberSources gives each name of an object once (its last value), so only pairs can repeat a name.
+  const add = (name: string, parsed: unknown, valueSource: string) => {
     if (parsed === null) {
       throw new RecordError('record.nullHeader', name, line);
     }
     const value = given(parsed, valueSource, base64.has(name), `headers.${name}`, line);
-    const values = repeat ? (result.get(name) ?? []) : [];
-    result.set(name, [...values, value]);
+    result.set(name, [...(result.get(name) ?? []), value]);
   };
   if (Array.isArray(headers)) {
     for (const pair of headers as unknown[]) {
       if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || (typeof pair[1] !== 'string' && pair[1] !== null)) {
         throw new RecordError('record.headers', JSON.stringify(pair).slice(0, 80), line);
       }
-      add(pair[0], pair[1], JSON.stringify(pair[1]), true);
+      add(pair[0], pair[1], JSON.stringify(pair[1]));
     }
   } else if (typeof headers === 'object' && headers !== null) {
     const parsed = headers as Record<string, unknown>;
     for (const [name, valueSource] of memberSources(source)) {
-      add(name, parsed[name], valueSource, false);
+      add(name, parsed[name], valueSource);
     }
   } else {
     throw new RecordError('record.headers', source.slice(0, 80), line);
